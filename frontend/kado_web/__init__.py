@@ -1,0 +1,1 @@
+"""The web pages over the federation and the regions (no models of their own)."""

@@ -1,0 +1,1 @@
+"""The GraphQL layer over the federation (hub host) and each region (region hosts)."""

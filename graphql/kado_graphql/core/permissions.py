@@ -1,0 +1,57 @@
+"""The GraphQL middleware that enforces every declared permission on every field."""
+
+from __future__ import annotations
+
+from graphene.utils.str_converters import to_snake_case
+
+from graphql import get_named_type, is_object_type
+from kado_graphql.core.errors import PermissionDeniedError
+from kado_graphql.core.types import PUBLIC
+from kado_platform.accounts.policy import has_perm
+
+_MISSING = object()
+_PERMISSIONLESS_TYPES = frozenset({"PageInfo"})
+
+
+def _declared_permission(graphql_type):
+    """The permission a GraphQL object type needs: its own, or its connection's node's."""
+    if graphql_type.name in _PERMISSIONLESS_TYPES or graphql_type.name.startswith("__"):
+        return PUBLIC
+    graphene_type = getattr(graphql_type, "graphene_type", None)
+    meta = getattr(graphene_type, "_meta", None)
+    permission = getattr(meta, "permission", _MISSING)
+    if permission is _MISSING and getattr(meta, "node", None) is not None:
+        return getattr(meta.node._meta, "permission", _MISSING)
+    if permission is _MISSING and graphql_type.name.endswith("Edge"):
+        node_field = graphql_type.fields.get("node")
+        return _declared_permission(get_named_type(node_field.type)) if node_field else _MISSING
+    return permission
+
+
+def _allowed(request, permission) -> bool:
+    if permission is PUBLIC or permission == PUBLIC:
+        return True
+    if permission is _MISSING or permission is None:
+        return False
+    return has_perm(request.user, permission, getattr(request, "tenant", None))
+
+
+class PermissionMiddleware:
+    def resolve(self, next_, root, info, **kwargs):
+        request = info.context
+        parent = getattr(info.parent_type, "graphene_type", None)
+        field_permissions = getattr(getattr(parent, "_meta", None), "field_permissions", None)
+        if field_permissions:
+            needed = field_permissions.get(to_snake_case(info.field_name))
+            if needed is not None and not _allowed(request, needed):
+                raise PermissionDeniedError()
+        named = get_named_type(info.return_type)
+        if is_object_type(named):
+            if not _allowed(request, _declared_permission(named)):
+                raise PermissionDeniedError()
+        elif info.parent_type in (info.schema.query_type, info.schema.mutation_type) and not (
+            info.field_name.startswith("__")
+        ):
+            # A top-level field must return a type that declares its permission.
+            raise PermissionDeniedError()
+        return next_(root, info, **kwargs)

@@ -1,0 +1,1 @@
+"""The federation itself: everything stored in PostgreSQL's public schema."""

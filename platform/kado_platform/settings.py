@@ -1,0 +1,224 @@
+"""Settings, read from the environment only (12-factor).
+
+Production is the default: DEBUG off, secure cookies, HSTS. `DEBUG=1` turns on the
+development mode that `make dev` and `make test` use. Without `DATABASE_URL` the
+embedded PostgreSQL (see kado_platform.embedded_db) is started.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+TESTING = env.bool("KADO_TESTING", default=False)
+
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-kado-federation")
+else:
+    SECRET_KEY = env.str("SECRET_KEY")
+
+BASE_DOMAIN = env.str("KADO_BASE_DOMAIN", default="localhost").lower()
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"]
+# Trust X-Forwarded-Host only when the deployment's proxy sets it and says so.
+USE_X_FORWARDED_HOST = env.bool("KADO_TRUST_X_FORWARDED_HOST", default=False)
+if env.bool("KADO_BEHIND_TLS_PROXY", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SHARED_APPS = [
+    # First, so that its `migrate` (which also migrates the region template) wins.
+    "kado_platform.core",
+    "django_tenants",
+    "kado_platform.regions",
+    "kado_platform.accounts",
+    "kado_platform.audit",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.humanize",
+    "graphene_django",
+    "kado_web",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    # The admin's change log lives with the region: its object names can be personal data.
+    "django.contrib.admin",
+    "kado_tenants.clients",
+    "kado_tenants.workforce",
+    "kado_tenants.orders",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "regions.Region"
+TENANT_DOMAIN_MODEL = "regions.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New regions are cloned from this template schema instead of running every migration.
+TENANT_BASE_SCHEMA = "region_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+PUBLIC_SCHEMA_URLCONF = "kado_platform.urls.hub"
+ROOT_URLCONF = "kado_platform.urls.region"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+MIDDLEWARE = [
+    "kado_platform.regions.middleware.RegionMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kado_platform.accounts.middleware.SessionRegionMiddleware",
+    "kado_platform.accounts.middleware.ApiTokenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "kado_web.context_processors.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "kado_platform.wsgi.application"
+
+if env.str("DATABASE_URL", default=""):
+    _database = env.db_url("DATABASE_URL")
+else:
+    from kado_platform.embedded_db import database_url
+
+    _database = environ.Env.db_url_config(database_url())
+_database["ENGINE"] = "django_tenants.postgresql_backend"
+_database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+_database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+_cache_keys = {
+    # One key space per region: the same key under two regions never meets.
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+}
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kado",
+            **_cache_keys,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kado",
+            **_cache_keys,
+        }
+    }
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["kado_platform.accounts.backends.RegionAwareBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if DEBUG:
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Cookies stay on the host that set them: no shared cookie domain between regions.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("KADO_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("KADO_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+CSRF_TRUSTED_ORIGINS = env.list("KADO_CSRF_TRUSTED_ORIGINS", default=[])
+
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
+LOCALE_PATHS = [REPO_ROOT / "locale"]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("KADO_STATIC_ROOT", default=REPO_ROOT / "staticfiles")
+# In development whitenoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Sensitive worker data (要配慮個人情報) is encrypted with these keys; the first one
+# encrypts, all of them decrypt, so a key can be rotated without losing old rows.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "KADO_FIELD_ENCRYPTION_KEYS",
+    default=["ZGV2LW9ubHkta2V5LWthZG8tZmVkZXJhdGlvbi0wMDE="] if DEBUG else [],
+)
+
+GRAPHENE = {
+    "SCHEMA": "kado_graphql.schema.region_schema",
+    "ATOMIC_MUTATIONS": True,
+}
+GRAPHIQL_ENABLED = env.bool("KADO_GRAPHIQL", default=DEBUG)
+
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"no-reply@{BASE_DOMAIN}")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,1 @@
+"""What each region keeps for itself: one PostgreSQL schema per region."""

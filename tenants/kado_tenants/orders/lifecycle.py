@@ -1,0 +1,48 @@
+"""The order life cycle: received → in progress → delivered → inspected → invoiced → paid.
+
+An order can be cancelled until it is inspected. Every other move is refused.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELIVERED = "delivered", _("Delivered")
+    INSPECTED = "inspected", _("Inspected")
+    INVOICED = "invoiced", _("Invoiced")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.RECEIVED: frozenset({OrderStatus.IN_PROGRESS, OrderStatus.CANCELLED}),
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.DELIVERED, OrderStatus.CANCELLED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.INSPECTED, OrderStatus.CANCELLED}),
+    OrderStatus.INSPECTED: frozenset({OrderStatus.INVOICED}),
+    OrderStatus.INVOICED: frozenset({OrderStatus.PAID}),
+    OrderStatus.PAID: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+# The date field each status stamps when an order enters it.
+STATUS_DATE_FIELDS: dict[str, str] = {
+    OrderStatus.IN_PROGRESS: "started_on",
+    OrderStatus.DELIVERED: "delivered_on",
+    OrderStatus.INSPECTED: "inspected_on",
+    OrderStatus.INVOICED: "invoiced_on",
+    OrderStatus.PAID: "paid_on",
+    OrderStatus.CANCELLED: "cancelled_on",
+}
+
+OPEN_STATUSES = frozenset({OrderStatus.RECEIVED, OrderStatus.IN_PROGRESS})
+
+
+def allowed_transitions(status: str) -> frozenset[str]:
+    return TRANSITIONS.get(status, frozenset())
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in allowed_transitions(current)

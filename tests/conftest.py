@@ -1,0 +1,251 @@
+"""Shared fixtures: a federation with two regions whose primary keys collide on purpose.
+
+The hub, regions `alpha` and `beta`, their schemas and a user for each role are made
+once per test session and committed; each test then runs in a transaction that is
+rolled back. `live_server` is a real gunicorn process on the same test database, for
+tests that go through HTTP as a client would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context
+from psycopg import sql
+
+PASSWORD = "kado-test-pass-2026"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Federation:
+    hub: object
+    alpha: object
+    beta: object
+    users: dict
+
+    def user(self, key):
+        return self.users[key]
+
+
+USER_SPECS = {
+    # key: (email, role, region key or None)
+    "operator": ("operator@kado.test", "operator", None),
+    "leader": ("leader@kado.test", "leader", None),
+    "coordinator": ("coordinator@kado.test", "coordinator", None),
+    "alpha_admin": ("admin@alpha.test", "region_admin", "alpha"),
+    "alpha_staff": ("staff@alpha.test", "region_staff", "alpha"),
+    "beta_admin": ("admin@beta.test", "region_admin", "beta"),
+    "beta_staff": ("staff@beta.test", "region_staff", "beta"),
+}
+
+
+def _build_test_federation():
+    from kado_platform.accounts.services import membership_grant, user_create
+    from kado_platform.regions.services import federation_ensure, region_create
+
+    hub = federation_ensure()
+    regions = {
+        "alpha": region_create(
+            code="alpha",
+            name="アルファ市",
+            name_en="Alpha City",
+            municipality_code="202151",
+            admin_email="admin@alpha.test",
+            admin_password=PASSWORD,
+        ),
+        "beta": region_create(
+            code="beta",
+            name="ベータ町",
+            name_en="Beta Town",
+            municipality_code="202029",
+            admin_email="admin@beta.test",
+            admin_password=PASSWORD,
+        ),
+    }
+    for key, (email, role, region_key) in USER_SPECS.items():
+        if key.endswith("_admin"):
+            continue  # made by region_create
+        user = user_create(email=email, password=PASSWORD)
+        membership_grant(user=user, role=role, region=regions[region_key] if region_key else None)
+    connection.set_schema_to_public()
+    _ = hub
+
+
+def _load_federation() -> Federation:
+    from kado_platform.accounts.selectors import user_by_email
+    from kado_platform.regions.selectors import federation, region_get
+
+    return Federation(
+        hub=federation(),
+        alpha=region_get(code="alpha"),
+        beta=region_get(code="beta"),
+        users={key: user_by_email(spec[0]) for key, spec in USER_SPECS.items()},
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _build_test_federation()
+
+
+@pytest.fixture
+def fed(db) -> Federation:
+    """The test federation: hub, regions alpha and beta, and a user for each role."""
+    connection.set_schema_to_public()
+    return _load_federation()
+
+
+@pytest.fixture
+def in_region():
+    """`with in_region(region):` runs ORM code in that region's schema."""
+
+    @contextlib.contextmanager
+    def _in(region):
+        with schema_context(region.schema_name):
+            yield region
+        connection.set_schema_to_public()
+
+    return _in
+
+
+@pytest.fixture
+def same_pk(in_region):
+    """Make the next rows of a model in two regions get the same primary key.
+
+    Sequences are not rolled back with a test's transaction, so they drift apart; this
+    sets both to the same next value before the rows are made.
+    """
+
+    def _align(model, *regions):
+        table = model._meta.db_table
+        values = []
+        for region in regions:
+            with in_region(region), connection.cursor() as cursor:
+                cursor.execute(
+                    sql.SQL("SELECT last_value FROM {}").format(sql.Identifier(f"{table}_id_seq"))
+                )
+                values.append(cursor.fetchone()[0])
+        target = max(values) + 1
+        for region in regions:
+            with in_region(region), connection.cursor() as cursor:
+                cursor.execute("SELECT setval(%s, %s, false)", [f"{table}_id_seq", target])
+        return target
+
+    return _align
+
+
+@pytest.fixture
+def web(fed):
+    """A Django test client for a host: `web(fed.alpha, user)` is signed in there."""
+    from django.test import Client
+
+    from kado_platform.accounts.sessions import SESSION_REGION_KEY
+
+    def _client(region, user=None, **extra):
+        client = Client(HTTP_HOST=region.host, **extra)
+        if user is not None:
+            client.force_login(user)
+            session = client.session
+            session[SESSION_REGION_KEY] = region.schema_name
+            session.save()
+        return client
+
+    return _client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    port: int
+
+    def host_url(self, region, path="/") -> str:
+        return f"http://{region.host}:{self.port}{path}"
+
+    def session(self, region) -> requests.Session:
+        """A requests session whose every request goes to 127.0.0.1 with the region's Host."""
+        session = requests.Session()
+        session.headers["Host"] = f"{region.host}:{self.port}"
+        return session
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker) -> LiveServer:
+    """gunicorn serving the test database over real HTTP on loopback."""
+    db = settings.DATABASES["default"]
+    with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+    host = db.get("HOST") or ""
+    url = f"postgresql://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}@"
+    url += f"{host if host and not host.startswith('/') else ''}"
+    url += f":{db['PORT']}" if db.get("PORT") and not host.startswith("/") else ""
+    url += f"/{name}"
+    if host.startswith("/"):
+        url += f"?host={host}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "1",
+        "KADO_TESTING": "1",
+        "PYTHONPATH": os.pathsep.join(
+            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
+        ),
+    }
+    log = open(REPO_ROOT / ".data" / "live-server.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kado_platform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(
+                f"http://127.0.0.1:{port}/healthz", headers={"Host": f"localhost:{port}"}, timeout=1
+            )
+            break
+        except requests.ConnectionError:
+            if process.poll() is not None:
+                raise RuntimeError((REPO_ROOT / ".data" / "live-server.log").read_text()) from None
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("gunicorn did not start in 60 s")
+    yield LiveServer(url=f"http://127.0.0.1:{port}", port=port)
+    process.terminate()
+    process.wait(10)
+    log.close()
