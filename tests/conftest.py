@@ -210,7 +210,8 @@ def live_server(django_db_setup, django_db_blocker) -> LiveServer:
             str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
         ),
     }
-    log = open(REPO_ROOT / ".data" / "live-server.log", "w")  # noqa: SIM115
+    log_path = REPO_ROOT / ".data" / f"live-server-{port}.log"
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -240,7 +241,7 @@ def live_server(django_db_setup, django_db_blocker) -> LiveServer:
             break
         except requests.ConnectionError:
             if process.poll() is not None:
-                raise RuntimeError((REPO_ROOT / ".data" / "live-server.log").read_text()) from None
+                raise RuntimeError(log_path.read_text()) from None
             time.sleep(0.2)
     else:
         process.kill()

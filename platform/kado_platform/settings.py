@@ -109,6 +109,9 @@ else:
 _database["ENGINE"] = "django_tenants.postgresql_backend"
 _database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 _database["CONN_HEALTH_CHECKS"] = True
+if env.str("KADO_TEST_DATABASE", default=""):
+    # Lets several test runs share one server without sharing a test database.
+    _database["TEST"] = {"NAME": env.str("KADO_TEST_DATABASE")}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
