@@ -2,7 +2,7 @@
 
 The hub, regions `alpha` and `beta`, their schemas and a user for each role are made
 once per test session and committed; each test then runs in a transaction that is
-rolled back. `live_server` is a real gunicorn process on the same test database, for
+rolled back. `http_server` is a real gunicorn process on the same test database, for
 tests that go through HTTP as a client would.
 """
 
@@ -19,12 +19,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
 from psycopg import sql
 
 PASSWORD = "kado-test-pass-2026"
+SEED_LABELS = {"alpha": "アルファ", "beta": "ベータ"}
+SEED_KANA = {"alpha": "アルファ", "beta": "ベータ"}
+# Raw API tokens per user key, made once per test session (only digests are stored).
+TOKENS: dict[str, str] = {}
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,6 +40,9 @@ class Federation:
 
     def user(self, key):
         return self.users[key]
+
+    def token(self, key) -> str:
+        return TOKENS[key]
 
 
 USER_SPECS = {
@@ -52,7 +58,8 @@ USER_SPECS = {
 
 
 def _build_test_federation():
-    from kado_platform.accounts.services import membership_grant, user_create
+    from kado_platform.accounts.selectors import user_by_email
+    from kado_platform.accounts.services import api_token_create, membership_grant, user_create
     from kado_platform.regions.services import federation_ensure, region_create
 
     hub = federation_ensure()
@@ -79,8 +86,51 @@ def _build_test_federation():
             continue  # made by region_create
         user = user_create(email=email, password=PASSWORD)
         membership_grant(user=user, role=role, region=regions[region_key] if region_key else None)
+    for key, (email, _role, _region) in USER_SPECS.items():
+        _token, TOKENS[key] = api_token_create(user=user_by_email(email), name="tests")
+    for code, region in regions.items():
+        with schema_context(region.schema_name):
+            _seed_region_data(code)
     connection.set_schema_to_public()
     _ = hub
+
+
+def _seed_region_data(code):
+    """The same rows, in the same order, in each region: their primary keys collide."""
+    import datetime
+
+    from kado_tenants.clients.models import Client
+    from kado_tenants.orders.models import Assignment, Order
+    from kado_tenants.workforce.models import Worker
+
+    label = SEED_LABELS[code]
+    client = Client.objects.create(name=f"{label}商事", kind="local_company")
+    workers = [
+        Worker.objects.create(
+            name=f"{label} {given}",
+            name_kana=f"{kana} {given_kana}",
+            hourly_rate=1000 + 100 * index,
+            joined_on=datetime.date(2020, 4, 1),
+            status="active",
+            constraint_reason="childcare",
+            constraint_note=f"{label}の秘密",
+        )
+        for index, (given, kana, given_kana) in enumerate(
+            [("花子", SEED_KANA[code], "ハナコ"), ("太郎", SEED_KANA[code], "タロウ")]
+        )
+    ]
+    order = Order.objects.create(
+        reference="2023-0001",
+        client=client,
+        title=f"{label}の注文",
+        category="ai_annotation",
+        unit_price=1200,
+        estimated_minutes=600,
+        amount=12000,
+        received_on=datetime.date(2023, 5, 1),
+        due_on=datetime.date(2023, 6, 30),
+    )
+    Assignment.objects.create(order=order, worker=workers[0], assigned_on=datetime.date(2023, 5, 2))
 
 
 def _load_federation() -> Federation:
@@ -166,6 +216,19 @@ def web(fed):
     return _client
 
 
+def _database_url(db: dict) -> str:
+    """A DATABASE_URL for the test database, for processes the tests start."""
+    from urllib.parse import quote
+
+    host = db.get("HOST") or ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    if host.startswith("/"):
+        return f"postgresql://{user}{password}@/{db['NAME']}?host={quote(host)}"
+    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -188,18 +251,10 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(django_db_setup, django_db_blocker) -> LiveServer:
+def http_server(django_db_setup, django_db_blocker) -> LiveServer:
     """gunicorn serving the test database over real HTTP on loopback."""
-    db = settings.DATABASES["default"]
     with django_db_blocker.unblock():
-        name = connection.settings_dict["NAME"]
-    host = db.get("HOST") or ""
-    url = f"postgresql://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}@"
-    url += f"{host if host and not host.startswith('/') else ''}"
-    url += f":{db['PORT']}" if db.get("PORT") and not host.startswith("/") else ""
-    url += f"/{name}"
-    if host.startswith("/"):
-        url += f"?host={host}"
+        url = _database_url(connection.settings_dict)
     port = _free_port()
     env = {
         **os.environ,
@@ -239,7 +294,7 @@ def live_server(django_db_setup, django_db_blocker) -> LiveServer:
                 f"http://127.0.0.1:{port}/healthz", headers={"Host": f"localhost:{port}"}, timeout=1
             )
             break
-        except requests.ConnectionError:
+        except requests.RequestException:
             if process.poll() is not None:
                 raise RuntimeError(log_path.read_text()) from None
             time.sleep(0.2)
@@ -250,3 +305,22 @@ def live_server(django_db_setup, django_db_blocker) -> LiveServer:
     process.terminate()
     process.wait(10)
     log.close()
+
+
+@pytest.fixture
+def graphql_http(http_server, fed):
+    """POST a GraphQL query over real HTTP to a host, with a user's bearer token or none."""
+
+    def _post(region, query, *, as_user=None, variables=None, session=None, headers=None):
+        http = session or http_server.session(region)
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if as_user is not None:
+            sent["Authorization"] = f"Bearer {fed.token(as_user)}"
+        return http.post(
+            f"{http_server.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers=sent,
+            timeout=30,
+        )
+
+    return _post

@@ -106,6 +106,9 @@ else:
     from kado_platform.embedded_db import database_url
 
     _database = environ.Env.db_url_config(database_url())
+if "host" in _database.get("OPTIONS", {}):
+    # A unix-socket URL (`postgresql://user@/db?host=/socket/dir`): Django wants it as HOST.
+    _database["HOST"] = _database["OPTIONS"].pop("host")
 _database["ENGINE"] = "django_tenants.postgresql_backend"
 _database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 _database["CONN_HEALTH_CHECKS"] = True
