@@ -1,8 +1,28 @@
+"""Reads of a region's clients."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
 from kado_tenants.clients.models import Client
 
 
-def client_list(*, kind: str | None = None):
+def client_list(
+    *, kind: str | None = None, search: str = "", with_order_counts: bool = False
+) -> QuerySet[Client]:
     clients = Client.objects.all()
     if kind:
         clients = clients.filter(kind=kind)
+    search = (search or "").strip()
+    if search:
+        clients = clients.filter(
+            Q(name__icontains=search) | Q(name_kana__icontains=search) | Q(corporate_number=search)
+        )
+    if with_order_counts:
+        clients = clients.annotate(order_count=Count("orders"))
     return clients.order_by("name_kana", "name", "id")
+
+
+def client_get(*, pk) -> Client | None:
+    """One client, or None when this region has no such pk."""
+    return Client.objects.filter(pk=pk).first()

@@ -7,6 +7,7 @@ and records one audit entry that names fields but never copies personal data.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -180,7 +181,7 @@ def _windows_checked(windows, *, field: str) -> list[tuple[int, int, int]]:
             )
         checked.append((weekday, start, end))
     checked.sort()
-    for previous, current in zip(checked, checked[1:], strict=False):
+    for previous, current in itertools.pairwise(checked):
         if previous[0] == current[0] and current[1] < previous[2]:
             raise DomainError(
                 "window_overlap",
@@ -199,7 +200,10 @@ def _windows_save(worker: Worker, windows: list[tuple[int, int, int]]) -> None:
 
 
 def _windows_summary(windows: list[tuple[int, int, int]]) -> dict:
-    return {"windows": len(windows), "weekly_minutes": sum(end - start for _, start, end in windows)}
+    return {
+        "windows": len(windows),
+        "weekly_minutes": sum(end - start for _, start, end in windows),
+    }
 
 
 @transaction.atomic
@@ -330,25 +334,29 @@ def worker_update(*, worker: Worker, acting_user=None, **changes) -> Worker:
             changes["invoice_registration_number"]
         ).upper()
 
+    skills = _skills_for(skill_codes, field="skill_codes") if skill_codes is not None else None
     changed = {field: value for field, value in changes.items() if getattr(worker, field) != value}
+    before = {field: getattr(worker, field) for field in changed}
     for field, value in changed.items():
         setattr(worker, field, value)
-    validate(worker)
+    try:
+        validate(worker)
+    except DomainError:
+        worker.refresh_from_db()  # the caller's instance must not keep refused values
+        raise
 
-    audit_changes: dict = {}
-    for field, value in changed.items():
-        audit_changes[field] = (
-            [_audit_value(worker._loaded_values[field]), _audit_value(value)]
-            if field in WORKER_AUDITED_VALUES
-            else "changed"
-        )
-    if skill_codes is not None:
-        skills = _skills_for(skill_codes, field="skill_codes")
-        before = set(worker.skills.values_list("code", flat=True))
-        after = {skill.code for skill in skills}
-        if before != after:
+    audit_changes: dict = {
+        field: [_audit_value(before[field]), _audit_value(value)]
+        if field in WORKER_AUDITED_VALUES
+        else "changed"
+        for field, value in changed.items()
+    }
+    if skills is not None:
+        skills_before = set(worker.skills.values_list("code", flat=True))
+        skills_after = {skill.code for skill in skills}
+        if skills_before != skills_after:
             worker.skills.set(skills)
-            audit_changes["skill_codes"] = [sorted(before), sorted(after)]
+            audit_changes["skill_codes"] = [sorted(skills_before), sorted(skills_after)]
     if not audit_changes:
         return worker
     if changed:
