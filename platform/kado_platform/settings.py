@@ -5,6 +5,7 @@ development mode that `make dev` and `make test` use. Without `DATABASE_URL` the
 embedded PostgreSQL (see kado_platform.embedded_db) is started.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,9 @@ SHARED_APPS = [
     "kado_platform.regions",
     "kado_platform.accounts",
     "kado_platform.audit",
+    "kado_platform.demo",
+    "kado_platform.federation",
+    "django.contrib.postgres",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -44,6 +48,8 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "graphene_django",
+    # Login throttling: failed attempts are kept in the public schema.
+    "axes",
     "kado_web",
 ]
 TENANT_APPS = [
@@ -79,6 +85,8 @@ MIDDLEWARE = [
     "kado_platform.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -143,7 +151,21 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["kado_platform.accounts.backends.RegionAwareBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out host + email + address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "kado_platform.accounts.backends.RegionAwareBackend",
+]
+# After AXES_FAILURE_LIMIT failed logins for one email on one host from one address, that
+# login is locked for AXES_COOLOFF_TIME; a successful login resets the count.
+AXES_ENABLED = env.bool("KADO_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env.int("KADO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("KADO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "kado_web.throttle.login_key"
+AXES_LOCKOUT_TEMPLATE = "kado_web/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
