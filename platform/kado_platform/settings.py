@@ -48,6 +48,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "graphene_django",
+    "kado_graphql",
     # Login throttling: failed attempts are kept in the public schema.
     "axes",
     "kado_web",
@@ -231,6 +232,23 @@ GRAPHENE = {
     "ATOMIC_MUTATIONS": True,
 }
 GRAPHIQL_ENABLED = env.bool("KADO_GRAPHIQL", default=DEBUG)
+# GraphQL protections (kado_graphql.core.limits); GraphiQL and introspection need DEBUG.
+KADO_GRAPHQL_MAX_BODY_BYTES = env.int("KADO_GRAPHQL_MAX_BODY_BYTES", default=128 * 1024)
+KADO_GRAPHQL_MAX_TOKENS = env.int("KADO_GRAPHQL_MAX_TOKENS", default=2000)
+KADO_GRAPHQL_MAX_DEPTH = env.int("KADO_GRAPHQL_MAX_DEPTH", default=10)
+KADO_GRAPHQL_MAX_ALIASES = env.int("KADO_GRAPHQL_MAX_ALIASES", default=20)
+KADO_GRAPHQL_MAX_FIELD_REPEATS = env.int("KADO_GRAPHQL_MAX_FIELD_REPEATS", default=3)
+KADO_GRAPHQL_MAX_DIRECTIVES = env.int("KADO_GRAPHQL_MAX_DIRECTIVES", default=20)
+KADO_GRAPHQL_MAX_DIRECTIVES_PER_FIELD = env.int("KADO_GRAPHQL_MAX_DIRECTIVES_PER_FIELD", default=3)
+KADO_GRAPHQL_MAX_MUTATIONS = env.int("KADO_GRAPHQL_MAX_MUTATIONS", default=1)
+KADO_GRAPHQL_MAX_COST = env.int("KADO_GRAPHQL_MAX_COST", default=10000)
+KADO_GRAPHQL_LIST_COST = env.int("KADO_GRAPHQL_LIST_COST", default=10)
+# Requests per window (seconds) per API token or user, and per client IP when anonymous.
+KADO_GRAPHQL_RATE_LIMIT = env.int("KADO_GRAPHQL_RATE_LIMIT", default=600)
+KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS = env.int("KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS", default=120)
+KADO_GRAPHQL_RATE_WINDOW = env.int("KADO_GRAPHQL_RATE_WINDOW", default=60)
+# How many proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR).
+KADO_GRAPHQL_TRUSTED_PROXIES = env.int("KADO_GRAPHQL_TRUSTED_PROXIES", default=0)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -1,10 +1,18 @@
-"""The GraphQL middleware that enforces every declared permission on every field."""
+"""The GraphQL middleware that enforces every declared permission on every field.
+
+One mechanism for reads and writes: before a field resolves, the type it returns must
+be allowed by its `Meta.permission` (a KadoObjectType, a KadoConnection's node, or a
+KadoMutation's payload, which carries the mutation's permission), and the field must be
+allowed by its parent's `Meta.field_permissions`. A type that declares nothing is
+refused. KadoMutation asks the same `allowed()` again before `perform`, so a mutation
+stays closed even when executed without this middleware.
+"""
 
 from __future__ import annotations
 
 from graphene.utils.str_converters import to_snake_case
 
-from graphql import get_named_type, is_object_type
+from graphql import get_named_type, is_abstract_type, is_object_type
 from kado_graphql.core.errors import PermissionDeniedError
 from kado_graphql.core.types import PUBLIC
 from kado_platform.accounts.policy import has_perm
@@ -28,12 +36,18 @@ def _declared_permission(graphql_type):
     return permission
 
 
-def _allowed(request, permission) -> bool:
+def allowed(request, permission) -> bool:
+    """Whether the request's user holds `permission` on the request's host."""
     if permission is PUBLIC or permission == PUBLIC:
         return True
     if permission is _MISSING or permission is None:
         return False
     return has_perm(request.user, permission, getattr(request, "tenant", None))
+
+
+def require(request, permission) -> None:
+    if not allowed(request, permission):
+        raise PermissionDeniedError()
 
 
 class PermissionMiddleware:
@@ -43,12 +57,15 @@ class PermissionMiddleware:
         field_permissions = getattr(getattr(parent, "_meta", None), "field_permissions", None)
         if field_permissions:
             needed = field_permissions.get(to_snake_case(info.field_name))
-            if needed is not None and not _allowed(request, needed):
+            if needed is not None and not allowed(request, needed):
                 raise PermissionDeniedError()
         named = get_named_type(info.return_type)
         if is_object_type(named):
-            if not _allowed(request, _declared_permission(named)):
-                raise PermissionDeniedError()
+            require(request, _declared_permission(named))
+        elif is_abstract_type(named):
+            # An interface or union: fail closed unless every type it can be is allowed.
+            for possible in info.schema.get_possible_types(named):
+                require(request, _declared_permission(possible))
         elif info.parent_type in (info.schema.query_type, info.schema.mutation_type) and not (
             info.field_name.startswith("__")
         ):

@@ -11,9 +11,12 @@ from __future__ import annotations
 import graphene
 from graphene.types.objecttype import ObjectTypeOptions
 
+from kado_graphql.core.connections import KadoConnection
 from kado_platform.accounts.policy import Perm
 
 PUBLIC = "public"
+
+__all__ = ["PUBLIC", "KadoConnection", "KadoObjectType"]
 
 
 class KadoObjectTypeOptions(ObjectTypeOptions):
@@ -37,15 +40,3 @@ class KadoObjectType(graphene.ObjectType):
         _meta.permission = permission
         _meta.field_permissions = dict(field_permissions or {})
         super().__init_subclass_with_meta__(_meta=_meta, **options)
-
-
-class KadoConnection(graphene.relay.Connection):
-    """A Relay connection whose permission is its node's, plus totalCount."""
-
-    class Meta:
-        abstract = True
-
-    total_count = graphene.Int(required=True, description="Items matching, across all pages.")
-
-    def resolve_total_count(root, info):
-        return root.length if hasattr(root, "length") else len(root.iterable)

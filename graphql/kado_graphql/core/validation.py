@@ -1,0 +1,405 @@
+"""Validation rules that refuse abusive documents before anything is resolved.
+
+The view validates in three passes, each only if the previous one passed:
+1. `protection_rules()`: cheap checks on the document's text — nesting depth, aliases,
+   a field repeated in one selection, directives, mutations per operation, and
+   introspection (refused in production, circular introspection refused always);
+2. graphql-core's `specified_rules` (graphene-django's `validation_rules` *replaces*
+   them, so they are always listed);
+3. `ComplexityRule`: depth and cost with fragments expanded and variables known. Every
+   field costs 1; a field with `first` multiplies the cost of what it selects by
+   `first`, another list field by KADO_GRAPHQL_LIST_COST. `first` on a connection
+   must be 1..100. Introspection fields cost nothing (they are off in production).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.utils.translation import gettext as _
+from graphql.validation import ValidationRule
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationType,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+    specified_rules,
+)
+from kado_graphql.core import errors as codes
+from kado_graphql.core.limits import Limits
+
+_INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+# Fields of __Type that lead to more types: nesting them is the circular introspection.
+_TYPE_EXPANDING = frozenset({"fields", "inputFields", "interfaces", "possibleTypes"})
+
+
+def _error(message, code, node=None) -> GraphQLError:
+    return codes.request_error(message, code, node)
+
+
+def _depth_of(selection_set) -> int:
+    """The nesting of selection sets in the text (fragments not expanded), iteratively."""
+    deepest = 0
+    stack = [(selection_set, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if node is None:
+            continue
+        deepest = max(deepest, depth)
+        for selection in node.selections:
+            child = getattr(selection, "selection_set", None)
+            if child is not None:
+                increment = 1 if isinstance(selection, FieldNode) else 0
+                stack.append((child, depth + increment))
+    return deepest
+
+
+def protection_rules(limits: Limits) -> list[type[ValidationRule]]:
+    class TextDepthRule(ValidationRule):
+        def enter_document(self, node, *_args):
+            for definition in node.definitions:
+                selection_set = getattr(definition, "selection_set", None)
+                if selection_set is not None and _depth_of(selection_set) > limits.max_depth:
+                    self.report_error(
+                        _error(
+                            _("The query is nested deeper than %(max)d levels.")
+                            % {"max": limits.max_depth},
+                            codes.QUERY_TOO_DEEP,
+                            definition,
+                        )
+                    )
+                    return self.BREAK
+            return None
+
+    class AliasLimitRule(ValidationRule):
+        def enter_document(self, *_args):
+            self.aliases = 0
+
+        def enter_field(self, node, *_args):
+            if node.alias is not None:
+                self.aliases += 1
+                if self.aliases > limits.max_aliases:
+                    self.report_error(
+                        _error(
+                            _("The query uses more than %(max)d aliases.")
+                            % {"max": limits.max_aliases},
+                            codes.TOO_MANY_ALIASES,
+                            node,
+                        )
+                    )
+                    return self.BREAK
+            return None
+
+    class FieldRepeatRule(ValidationRule):
+        def enter_selection_set(self, node, *_args):
+            keys = Counter(
+                (selection.alias or selection.name).value
+                for selection in node.selections
+                if isinstance(selection, FieldNode)
+            )
+            repeated = [key for key, count in keys.items() if count > limits.max_field_repeats]
+            if repeated:
+                self.report_error(
+                    _error(
+                        _("The field %(field)s is repeated more than %(max)d times.")
+                        % {"field": repeated[0], "max": limits.max_field_repeats},
+                        codes.DUPLICATED_FIELDS,
+                        node,
+                    )
+                )
+                return self.BREAK
+            return None
+
+    class DirectiveLimitRule(ValidationRule):
+        def enter_document(self, *_args):
+            self.directives = 0
+
+        def _check(self, node):
+            count = len(getattr(node, "directives", None) or ())
+            self.directives += count
+            if count > limits.max_directives_per_field or self.directives > limits.max_directives:
+                self.report_error(
+                    _error(
+                        _("The query uses too many directives."), codes.TOO_MANY_DIRECTIVES, node
+                    )
+                )
+                return self.BREAK
+            return None
+
+        def enter_field(self, node, *_args):
+            return self._check(node)
+
+        def enter_fragment_spread(self, node, *_args):
+            return self._check(node)
+
+        def enter_inline_fragment(self, node, *_args):
+            return self._check(node)
+
+        def enter_operation_definition(self, node, *_args):
+            return self._check(node)
+
+        def enter_fragment_definition(self, node, *_args):
+            return self._check(node)
+
+        def enter_variable_definition(self, node, *_args):
+            return self._check(node)
+
+    class MutationLimitRule(ValidationRule):
+        def enter_operation_definition(self, node, *_args):
+            if node.operation != OperationType.MUTATION:
+                return None
+            fragments = {
+                definition.name.value: definition
+                for definition in self.context.document.definitions
+                if definition.kind == "fragment_definition"
+            }
+            count, pending, seen = 0, list(node.selection_set.selections), set()
+            while pending:
+                selection = pending.pop()
+                if isinstance(selection, FieldNode):
+                    count += selection.name.value != "__typename"
+                elif isinstance(selection, InlineFragmentNode):
+                    pending.extend(selection.selection_set.selections)
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = fragments.get(selection.name.value)
+                    if fragment is not None and selection.name.value not in seen:
+                        seen.add(selection.name.value)
+                        pending.extend(fragment.selection_set.selections)
+            if count > limits.max_mutations:
+                self.report_error(
+                    _error(
+                        _("Send at most %(max)d mutation(s) per request.")
+                        % {"max": limits.max_mutations},
+                        codes.TOO_MANY_MUTATIONS,
+                        node,
+                    )
+                )
+            return None
+
+    class IntrospectionRule(ValidationRule):
+        """`__schema`/`__type` off in production (`__typename` stays); never circular."""
+
+        def enter_field(self, node, *_args):
+            if node.name.value in _INTROSPECTION_ROOTS and not limits.introspection:
+                self.report_error(
+                    _error(_("Introspection is disabled."), codes.INTROSPECTION_DISABLED, node)
+                )
+                return self.BREAK
+            return None
+
+        def enter_operation_definition(self, node, *_args):
+            fragments = {
+                definition.name.value: definition
+                for definition in self.context.document.definitions
+                if definition.kind == "fragment_definition"
+            }
+            problem = _introspection_problem(node, fragments)
+            if problem is not None:
+                self.report_error(_error(problem[0], problem[1], node))
+                return self.BREAK
+            return None
+
+    return [
+        TextDepthRule,
+        AliasLimitRule,
+        FieldRepeatRule,
+        DirectiveLimitRule,
+        MutationLimitRule,
+        IntrospectionRule,
+    ]
+
+
+_WALK_BUDGET = 20000
+
+
+def _introspection_problem(operation, fragments):
+    """Walk an operation with fragments expanded: a type-expanding introspection field
+    (`fields`, `interfaces`…) nested in another is the circular introspection query."""
+    budget = _WALK_BUDGET
+    stack = [(operation.selection_set, False, 0, ())]
+    while stack:
+        selection_set, inside, expanding, path = stack.pop()
+        for selection in selection_set.selections:
+            budget -= 1
+            if budget < 0:
+                return _("The query is too large."), codes.QUERY_TOO_COSTLY
+            if isinstance(selection, FieldNode):
+                if selection.selection_set is None:
+                    continue
+                name = selection.name.value
+                now_inside = inside or name in _INTROSPECTION_ROOTS
+                now_expanding = expanding + (1 if inside and name in _TYPE_EXPANDING else 0)
+                if now_expanding > 1:
+                    return (
+                        _("Introspection may not nest %(field)s in itself.") % {"field": name},
+                        codes.CIRCULAR_INTROSPECTION,
+                    )
+                stack.append((selection.selection_set, now_inside, now_expanding, path))
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append((selection.selection_set, inside, expanding, path))
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in fragments and name not in path:
+                    stack.append((fragments[name].selection_set, inside, expanding, (*path, name)))
+    return None
+
+
+def standard_rules() -> tuple[type[ValidationRule], ...]:
+    return tuple(specified_rules)
+
+
+def _int_argument(field_node, name, variables, variable_defaults):
+    for argument in field_node.arguments or ():
+        if argument.name.value != name:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return int(value.value)
+        if isinstance(value, VariableNode):
+            variable = value.name.value
+            if variable in variables:
+                given = variables[variable]
+                return given if isinstance(given, int) and not isinstance(given, bool) else None
+            return variable_defaults.get(variable)
+        return None
+    return None
+
+
+def _is_connection(graphql_type) -> bool:
+    from kado_graphql.core.connections import KadoConnection
+
+    graphene_type = getattr(get_named_type(graphql_type), "graphene_type", None)
+    return isinstance(graphene_type, type) and issubclass(graphene_type, KadoConnection)
+
+
+def complexity_rule(limits: Limits, variables: dict | None) -> type[ValidationRule]:
+    variables = variables if isinstance(variables, dict) else {}
+
+    class Exceeded(Exception):
+        pass
+
+    class ComplexityRule(ValidationRule):
+        def enter_document(self, node, *_args):
+            self.fragments = {
+                definition.name.value: definition
+                for definition in node.definitions
+                if definition.kind == "fragment_definition"
+            }
+
+        def enter_operation_definition(self, node, *_args):
+            schema = self.context.schema
+            root = {
+                OperationType.QUERY: schema.query_type,
+                OperationType.MUTATION: schema.mutation_type,
+                OperationType.SUBSCRIPTION: schema.subscription_type,
+            }[node.operation]
+            defaults = {}
+            for definition in node.variable_definitions or ():
+                if isinstance(definition.default_value, IntValueNode):
+                    defaults[definition.variable.name.value] = int(definition.default_value.value)
+            self.defaults = defaults
+            self.total = 0
+            self.budget = _WALK_BUDGET
+            try:
+                self._cost(node.selection_set, root, 1, 1, ())
+            except Exceeded:
+                return self.BREAK
+            return None
+
+        def _spend(self, amount, node):
+            self.total += amount
+            if self.total > limits.max_cost:
+                self.report_error(
+                    _error(
+                        _("The query would cost more than %(max)d.") % {"max": limits.max_cost},
+                        codes.QUERY_TOO_COSTLY,
+                        node,
+                    )
+                )
+                raise Exceeded
+
+        def _cost(self, selection_set, parent_type, multiplier, depth, fragments_on_path):
+            if depth > limits.max_depth:
+                self.report_error(
+                    _error(
+                        _("The query is nested deeper than %(max)d levels.")
+                        % {"max": limits.max_depth},
+                        codes.QUERY_TOO_DEEP,
+                        selection_set,
+                    )
+                )
+                raise Exceeded
+            for selection in selection_set.selections:
+                self.budget -= 1
+                if self.budget < 0:
+                    self.total = limits.max_cost
+                    self._spend(1, selection)
+                if isinstance(selection, FieldNode):
+                    self._field(selection, parent_type, multiplier, depth, fragments_on_path)
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    target = (
+                        self.context.schema.get_type(condition.name.value)
+                        if condition
+                        else parent_type
+                    )
+                    self._cost(
+                        selection.selection_set, target, multiplier, depth, fragments_on_path
+                    )
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is None or name in fragments_on_path:
+                        continue  # reported by the standard rules
+                    target = self.context.schema.get_type(fragment.type_condition.name.value)
+                    self._cost(
+                        fragment.selection_set,
+                        target,
+                        multiplier,
+                        depth,
+                        (*fragments_on_path, name),
+                    )
+
+        def _field(self, node, parent_type, multiplier, depth, fragments_on_path):
+            name = node.name.value
+            if name.startswith("__"):
+                return
+            self._spend(multiplier, node)
+            fields = getattr(parent_type, "fields", None) or {}
+            field = fields.get(name)
+            if field is None or node.selection_set is None:
+                return
+            first = _int_argument(node, "first", variables, self.defaults)
+            if _is_connection(field.type):
+                if first is not None and not 1 <= first <= limits.max_page:
+                    self.report_error(
+                        GraphQLError(
+                            _("first must be between 1 and %(max)d.") % {"max": limits.max_page},
+                            node,
+                            extensions={"code": codes.BAD_INPUT, "field": "first"},
+                        )
+                    )
+                    raise Exceeded
+                factor = first or limits.max_page
+            elif "first" in field.args:
+                factor = min(max(first or limits.max_page, 1), limits.max_page)
+            elif is_list_type(get_nullable_type(field.type)) and name != "edges":
+                factor = limits.list_cost
+            else:
+                factor = 1
+            self._cost(
+                node.selection_set,
+                get_named_type(field.type),
+                multiplier * factor,
+                depth + 1,
+                fragments_on_path,
+            )
+
+    return ComplexityRule
