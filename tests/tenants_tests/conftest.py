@@ -151,6 +151,12 @@ def make(alpha, admin) -> Maker:
     return Maker(acting_user=admin)
 
 
+@pytest.fixture
+def maker(fed):
+    """`maker()` for tests that switch regions themselves (it makes rows wherever it runs)."""
+    return Maker
+
+
 class QueryCount:
     """SQL statements run, without the `SET search_path` django-tenants adds before each."""
 
