@@ -38,8 +38,10 @@ def test_sign_in_only_where_the_user_has_a_role(fed, region_key, email, allowed)
     else:
         assert response.status_code == 200
         assert client.get("/").status_code == 302
-        assert "role here" in response.content.decode() or "権限" in response.content.decode() or (
-            "パスワード" in response.content.decode()
+        assert (
+            "role here" in response.content.decode()
+            or "権限" in response.content.decode()
+            or ("パスワード" in response.content.decode())
         )
 
 
@@ -94,7 +96,9 @@ def test_the_hub_admin_lists_regions_and_users_and_the_region_admin_its_own_data
     assert alpha.get("/admin/regions/region/").status_code == 404
 
 
-def test_the_admin_object_of_another_region_with_the_same_pk_shows_this_regions_row(fed, web, in_region):
+def test_the_admin_object_of_another_region_with_the_same_pk_shows_this_regions_row(
+    fed, web, in_region
+):
     from kado_tenants.workforce.selectors import worker_list
 
     with in_region(fed.alpha):
@@ -102,7 +106,9 @@ def test_the_admin_object_of_another_region_with_the_same_pk_shows_this_regions_
     with in_region(fed.beta):
         beta_worker = worker_list().get(pk=alpha_worker.pk)
     assert beta_worker.name == "ベータ 花子"
-    page = web(fed.beta, fed.user("beta_admin")).get(f"/admin/workforce/worker/{alpha_worker.pk}/change/")
+    page = web(fed.beta, fed.user("beta_admin")).get(
+        f"/admin/workforce/worker/{alpha_worker.pk}/change/"
+    )
     assert page.status_code == 200
     assert "ベータ 花子" in page.content.decode()
     assert "アルファ" not in page.content.decode()

@@ -3,13 +3,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from kado_platform.accounts.policy import Perm, has_perm, roles_on
+from kado_platform.accounts.policy import roles_on
 from kado_platform.regions.selectors import region_list
-from kado_tenants.orders.selectors import order_status_counts
+from kado_web.views.dashboard import DashboardView
 
 
 @login_required
 def home(request):
+    """The hub's start page, or a region's dashboard."""
     tenant = request.tenant
     roles = roles_on(request.user, tenant)
     if not roles:
@@ -20,10 +21,7 @@ def home(request):
             "kado_web/home_hub.html",
             {"regions": region_list(), "roles": sorted(roles)},
         )
-    context = {"roles": sorted(roles)}
-    if has_perm(request.user, Perm.REGION_READ, tenant):
-        context["status_counts"] = order_status_counts()
-    return render(request, "kado_web/home_region.html", context)
+    return DashboardView.as_view()(request)
 
 
 def healthz(request):

@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kado_tenants.workforce.selectors import skill_list
+
+# The choices come with the services that check them (the edges never import models).
+from kado_tenants.workforce.services import (
+    WORKER_TRANSITIONS,
+    ConstraintReason,
+    WorkerStatus,
+    worker_change_status,
+    worker_create,
+    worker_update,
+)
+from kado_web.forms.base import DateInput, FilterForm, ServiceForm
+
+
+def _constraint_choices():
+    return [("", _("None")), *ConstraintReason.choices]
+
+
+class WorkerFilterForm(FilterForm):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    skill = forms.ChoiceField(label=_("Skill"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *list(WorkerStatus.choices)]
+        self.fields["skill"].choices = [("", _("All"))] + [
+            (skill.code, skill.name) for skill in skill_list()
+        ]
+
+
+class WorkerForm(ServiceForm):
+    """Create or edit a worker; the sensitive fields exist only for region admins."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_kana = forms.CharField(
+        label=_("Name (kana)"), max_length=100, help_text=_("In katakana or hiragana.")
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    hourly_rate = forms.IntegerField(
+        label=_("Hourly rate (yen)"), min_value=1, max_value=100_000, initial=1000
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput())
+    invoice_registration_number = forms.CharField(
+        label=_("Invoice registration number"),
+        max_length=14,
+        required=False,
+        help_text=_("T followed by 13 digits, if the worker is registered."),
+    )
+    skill_codes = forms.MultipleChoiceField(
+        label=_("Skills"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(label=_("Status"), initial=WorkerStatus.APPLICANT)
+    constraint_reason = forms.ChoiceField(label=_("Reason for the time constraint"), required=False)
+    constraint_note = forms.CharField(
+        label=_("Note on the time constraint"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    SENSITIVE = ("constraint_reason", "constraint_note")
+
+    def __init__(self, *args, worker=None, sensitive=False, **kwargs):
+        self.worker = worker
+        if worker is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": worker.name,
+                "name_kana": worker.name_kana,
+                "email": worker.email,
+                "phone": worker.phone,
+                "hourly_rate": worker.hourly_rate,
+                "joined_on": worker.joined_on,
+                "invoice_registration_number": worker.invoice_registration_number,
+                "skill_codes": [skill.code for skill in worker.skills.all()],
+                **(
+                    {
+                        "constraint_reason": worker.constraint_reason,
+                        "constraint_note": worker.constraint_note,
+                    }
+                    if sensitive
+                    else {}
+                ),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["skill_codes"].choices = [(s.code, s.name) for s in skill_list()]
+        self.fields["status"].choices = list(WorkerStatus.choices)
+        self.fields["constraint_reason"].choices = _constraint_choices()
+        if worker is not None:
+            del self.fields["status"]  # it moves only through a dated status change
+        if not sensitive:
+            for name in self.SENSITIVE:
+                del self.fields[name]
+
+    def perform(self, **data):
+        if self.worker is None:
+            return worker_create(acting_user=self.user, **data)
+        return worker_update(worker=self.worker, acting_user=self.user, **data)
+
+
+class WorkerStatusForm(ServiceForm):
+    status = forms.ChoiceField(label=_("New status"))
+    changed_on = forms.DateField(label=_("Date of the change"), widget=DateInput())
+
+    def __init__(self, *args, worker, **kwargs):
+        self.worker = worker
+        super().__init__(*args, **kwargs)
+        allowed = WORKER_TRANSITIONS.get(worker.status, frozenset())
+        self.fields["status"].choices = [
+            (value, label) for value, label in WorkerStatus.choices if value in allowed
+        ]
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields["status"].choices)
+
+    def perform(self, *, status, changed_on):
+        return worker_change_status(
+            worker=self.worker, status=status, changed_on=changed_on, acting_user=self.user
+        )

@@ -1,0 +1,33 @@
+"""The region workspace: on a region host only (kado_platform.urls.region includes it)."""
+
+from django.urls import path
+
+from kado_web.views import clients, orders, workers, worklogs
+from kado_web.views.dashboard import DashboardView
+
+urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("workers/", workers.WorkerListView.as_view(), name="worker_list"),
+    path("workers/new/", workers.WorkerEditView.as_view(), name="worker_create"),
+    path("workers/<int:pk>/", workers.WorkerDetailView.as_view(), name="worker_detail"),
+    path("workers/<int:pk>/edit/", workers.WorkerEditView.as_view(), name="worker_edit"),
+    path("workers/<int:pk>/status/", workers.WorkerStatusView.as_view(), name="worker_status"),
+    path("clients/", clients.ClientListView.as_view(), name="client_list"),
+    path("clients/new/", clients.ClientEditView.as_view(), name="client_create"),
+    path("clients/<int:pk>/edit/", clients.ClientEditView.as_view(), name="client_edit"),
+    path("orders/", orders.OrderListView.as_view(), name="order_list"),
+    path("orders/new/", orders.OrderEditView.as_view(), name="order_create"),
+    path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order_detail"),
+    path("orders/<int:pk>/edit/", orders.OrderEditView.as_view(), name="order_edit"),
+    path(
+        "orders/<int:pk>/transition/",
+        orders.OrderTransitionView.as_view(),
+        name="order_transition",
+    ),
+    path("orders/<int:pk>/assign/", orders.AssignmentCreateView.as_view(), name="order_assign"),
+    path("orders/<int:pk>/log/", orders.WorkLogCreateView.as_view(), name="worklog_create"),
+    path("worklogs/", worklogs.WorkLogListView.as_view(), name="worklog_list"),
+    path(
+        "worklogs/<int:pk>/approve/", worklogs.WorkLogApproveView.as_view(), name="worklog_approve"
+    ),
+]

@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kado_platform.accounts.policy import Perm
+from kado_tenants.orders.selectors import worklog_list
+from kado_tenants.workforce.selectors import availability_for, worker_get, worker_list
+from kado_web.forms.workers import WorkerFilterForm, WorkerForm, WorkerStatusForm
+from kado_web.views.base import PermissionView
+
+
+class WorkerListView(PermissionView):
+    permission = Perm.REGION_READ
+
+    def get(self, request):
+        filters = WorkerFilterForm(request.GET)
+        workers = worker_list(
+            status=filters.value("status"),
+            skill_codes=filters.value("skill"),
+            search=filters.value("q", ""),
+        )
+        page = self.paginate(workers)
+        template = (
+            "kado_web/region/workers/_results.html"
+            if self.is_htmx()
+            else "kado_web/region/workers/list.html"
+        )
+        return render(request, template, {"filters": filters, "page": page})
+
+
+class WorkerDetailView(PermissionView):
+    permission = Perm.REGION_READ
+
+    def get(self, request, pk):
+        worker = self.found(worker_get(pk=pk))
+        return self.show(request, worker, WorkerStatusForm(worker=worker, user=request.user))
+
+    def show(self, request, worker, status_form, status=200):
+        context = {
+            "worker": worker,
+            "availability": availability_for(worker),
+            "status_changes": worker.status_changes.all(),
+            "recent_logs": worklog_list(worker=worker)[:10],
+            "status_form": status_form,
+            "can_write": self.can(Perm.REGION_WRITE),
+            "can_see_sensitive": self.can(Perm.REGION_SENSITIVE),
+        }
+        return render(request, "kado_web/region/workers/detail.html", context, status=status)
+
+
+class WorkerStatusView(WorkerDetailView):
+    permission = Perm.REGION_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        worker = self.found(worker_get(pk=pk))
+        form = WorkerStatusForm(request.POST, worker=worker, user=request.user)
+        if form.save():
+            messages.success(request, _("The status was changed."))
+            return redirect("worker_detail", pk=worker.pk)
+        return self.show(request, worker, form)
+
+
+class WorkerEditView(PermissionView):
+    permission = Perm.REGION_WRITE
+
+    def get_worker(self, pk):
+        return self.found(worker_get(pk=pk)) if pk is not None else None
+
+    def form(self, data=None, worker=None):
+        return WorkerForm(
+            data,
+            worker=worker,
+            user=self.request.user,
+            sensitive=self.can(Perm.REGION_SENSITIVE),
+        )
+
+    def get(self, request, pk=None):
+        worker = self.get_worker(pk)
+        return self.show(request, self.form(worker=worker), worker)
+
+    def post(self, request, pk=None):
+        worker = self.get_worker(pk)
+        form = self.form(request.POST, worker=worker)
+        saved = form.save()
+        if saved is not None:
+            messages.success(
+                request, _("The worker was registered.") if worker is None else _("Saved.")
+            )
+            return redirect("worker_detail", pk=saved.pk)
+        return self.show(request, form, worker)
+
+    def show(self, request, form, worker):
+        return render(
+            request, "kado_web/region/workers/form.html", {"form": form, "worker": worker}
+        )
