@@ -26,6 +26,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationType,
+    StringValueNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
@@ -33,6 +34,8 @@ from graphql import (
     specified_rules,
 )
 from kado_graphql.core import errors as codes
+from kado_graphql.core.connections import KadoConnection, decode_cursor
+from kado_graphql.core.errors import BadInputError
 from kado_graphql.core.limits import Limits
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
@@ -255,26 +258,34 @@ def standard_rules() -> tuple[type[ValidationRule], ...]:
     return tuple(specified_rules)
 
 
-def _int_argument(field_node, name, variables, variable_defaults):
+_UNKNOWN = object()
+
+
+def _argument(field_node, name, variables, variable_defaults):
+    """An argument's value: a literal's, a variable's, or _UNKNOWN; None when absent."""
     for argument in field_node.arguments or ():
         if argument.name.value != name:
             continue
         value = argument.value
         if isinstance(value, IntValueNode):
             return int(value.value)
+        if isinstance(value, StringValueNode):
+            return value.value
         if isinstance(value, VariableNode):
             variable = value.name.value
             if variable in variables:
-                given = variables[variable]
-                return given if isinstance(given, int) and not isinstance(given, bool) else None
+                return variables[variable]
             return variable_defaults.get(variable)
-        return None
+        return _UNKNOWN
     return None
 
 
-def _is_connection(graphql_type) -> bool:
-    from kado_graphql.core.connections import KadoConnection
+def _int_argument(field_node, name, variables, variable_defaults):
+    value = _argument(field_node, name, variables, variable_defaults)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
+
+def _is_connection(graphql_type) -> bool:
     graphene_type = getattr(get_named_type(graphql_type), "graphene_type", None)
     return isinstance(graphene_type, type) and issubclass(graphene_type, KadoConnection)
 
@@ -302,8 +313,11 @@ def complexity_rule(limits: Limits, variables: dict | None) -> type[ValidationRu
             }[node.operation]
             defaults = {}
             for definition in node.variable_definitions or ():
-                if isinstance(definition.default_value, IntValueNode):
-                    defaults[definition.variable.name.value] = int(definition.default_value.value)
+                default = definition.default_value
+                if isinstance(default, IntValueNode):
+                    defaults[definition.variable.name.value] = int(default.value)
+                elif isinstance(default, StringValueNode):
+                    defaults[definition.variable.name.value] = default.value
             self.defaults = defaults
             self.total = 0
             self.budget = _WALK_BUDGET
@@ -387,6 +401,15 @@ def complexity_rule(limits: Limits, variables: dict | None) -> type[ValidationRu
                         )
                     )
                     raise Exceeded
+                after = _argument(node, "after", variables, self.defaults)
+                if isinstance(after, str):
+                    try:
+                        decode_cursor(after)
+                    except BadInputError as error:
+                        self.report_error(
+                            GraphQLError(error.message, node, extensions=error.extensions)
+                        )
+                        raise Exceeded from None
                 factor = first or limits.max_page
             elif "first" in field.args:
                 factor = min(max(first or limits.max_page, 1), limits.max_page)
