@@ -1,4 +1,8 @@
-"""Check digits of Japanese public codes."""
+r"""Check digits of Japanese public codes.
+
+Digits are matched as ASCII `[0-9]`: Python's `\d` also matches full-width (２０２１５１) and
+other Unicode digits, which would be stored as typed and never match the real code.
+"""
 
 import re
 
@@ -8,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 def municipality_code_is_valid(code: str) -> bool:
     """全国地方公共団体コード: five digits and a check digit (weights 6..2, mod 11)."""
-    if not re.fullmatch(r"\d{6}", code or ""):
+    if not re.fullmatch(r"[0-9]{6}", code or ""):
         return False
     total = sum(
         int(digit) * weight for digit, weight in zip(code[:5], (6, 5, 4, 3, 2), strict=True)
@@ -17,7 +21,7 @@ def municipality_code_is_valid(code: str) -> bool:
 
 
 def validate_municipality_code(value: str) -> None:
-    if not re.fullmatch(r"\d{6}", value or ""):
+    if not re.fullmatch(r"[0-9]{6}", value or ""):
         raise ValidationError(
             _("The municipality code must be 6 digits."), code="municipality_code_format"
         )
@@ -29,7 +33,7 @@ def validate_municipality_code(value: str) -> None:
 
 def corporate_number_is_valid(number: str) -> bool:
     """法人番号: a check digit followed by 12 digits (weights 1,2 alternating, mod 9)."""
-    if not re.fullmatch(r"\d{13}", number or ""):
+    if not re.fullmatch(r"[0-9]{13}", number or ""):
         return False
     body = number[1:]
     total = sum(
@@ -49,7 +53,7 @@ def validate_corporate_number(value: str) -> None:
 
 def validate_invoice_registration_number(value: str) -> None:
     """適格請求書発行事業者登録番号: T and 13 digits whose first is a check digit, as 法人番号."""
-    if not re.fullmatch(r"T\d{13}", value or ""):
+    if not re.fullmatch(r"T[0-9]{13}", value or ""):
         raise ValidationError(
             _("The invoice registration number must be T followed by 13 digits."),
             code="registration_number_format",

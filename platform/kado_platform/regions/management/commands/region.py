@@ -24,7 +24,7 @@ from kado_platform.regions.selectors import region_get, region_list
 from kado_platform.regions.services import region_create, region_resume, region_suspend
 
 # The service names the admin's fields `email` and `password`; the person typed these.
-ADMIN_FIELDS = {"email": "admin_email", "password": "admin_password", "name": "admin_name"}
+ADMIN_FIELDS = {"email": "admin_email", "password": "admin_password"}
 CREATABLE_KINDS = [RegionKind.PARTNER, RegionKind.HUB, RegionKind.BUSINESS_PARTNER]
 
 
