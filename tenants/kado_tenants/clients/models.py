@@ -2,12 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kado_platform.core.validators import validate_corporate_number
-
-
-class ClientKind(models.TextChoices):
-    URBAN_COMPANY = "urban_company", _("Urban company")
-    LOCAL_COMPANY = "local_company", _("Local company")
-    MUNICIPALITY = "municipality", _("Municipality")
+from kado_tenants.clients.choices import ClientKind
 
 
 class Client(models.Model):

@@ -5,13 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kado_tenants.clients.models import Client
 from kado_tenants.orders.categories import Category
+from kado_tenants.orders.choices import ContractType
 from kado_tenants.orders.lifecycle import OrderStatus
 from kado_tenants.workforce.models import MINUTES_PER_DAY, Worker
-
-
-class ContractType(models.TextChoices):
-    HOURLY = "hourly", _("Hourly (quasi-mandate)")
-    PER_DELIVERABLE = "per_deliverable", _("Per deliverable")
 
 
 class Order(models.Model):
@@ -44,6 +40,10 @@ class Order(models.Model):
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED
+    )
+    # The wide-area order this one is a region's share of (public schema, so an id, not a FK).
+    federated_order_id = models.BigIntegerField(
+        _("federated order"), null=True, blank=True, db_index=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

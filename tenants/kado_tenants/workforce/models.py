@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kado_platform.core.fields import EncryptedTextField
 from kado_platform.core.validators import validate_invoice_registration_number
+from kado_tenants.workforce.choices import ConstraintReason, WorkerStatus  # noqa: F401 (re-exported)
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -21,25 +22,6 @@ class Skill(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class WorkerStatus(models.TextChoices):
-    """The policy journey: first challenge, second challenge, and the safety net."""
-
-    APPLICANT = "applicant", _("Applicant")
-    TRAINING = "training", _("In training")
-    ACTIVE = "active", _("Active")
-    EMPLOYED = "employed", _("Moved to employment")
-    RETURNED = "returned", _("Returned")
-
-
-class ConstraintReason(models.TextChoices):
-    CHILDCARE = "childcare", _("Childcare")
-    CAREGIVING = "caregiving", _("Caregiving")
-    DISABILITY = "disability", _("Disability")
-    HEALTH = "health", _("Health")
-    SINGLE_PARENT = "single_parent", _("Single-parent household")
-    OTHER = "other", _("Other")
 
 
 kana_validator = RegexValidator(
