@@ -26,3 +26,8 @@ def client_list(
 def client_get(*, pk) -> Client | None:
     """One client, or None when this region has no such pk."""
     return Client.objects.filter(pk=pk).first()
+
+
+def client_find(*, name: str, kind: str) -> Client | None:
+    """The client with exactly this name and kind, e.g. the one a federated order names."""
+    return Client.objects.filter(name=name, kind=kind).order_by("id").first()

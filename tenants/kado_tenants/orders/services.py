@@ -156,8 +156,10 @@ def order_create(
     received_on: datetime.date,
     due_on: datetime.date,
     quantity: int = 1,
+    federated_order_id: int | None = None,
     acting_user=None,
 ) -> Order:
+    """A new order in `received`; `federated_order_id` links a region's share of a wide-area order."""
     order = Order(
         client=_check_client(client),
         title=(title or "").strip(),
@@ -169,6 +171,7 @@ def order_create(
         received_on=received_on,
         due_on=due_on,
         status=OrderStatus.RECEIVED,
+        federated_order_id=federated_order_id,
     )
     _check_order_terms(order)
     order.amount = order_amount(
@@ -195,6 +198,7 @@ def order_create(
             "amount": order.amount,
             "received_on": order.received_on,
             "due_on": order.due_on,
+            "federated_order_id": order.federated_order_id,
         },
     )
     return order
