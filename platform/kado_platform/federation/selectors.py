@@ -1,0 +1,266 @@
+"""Reads across every region, served from the read model in the public schema."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from kado_platform.federation.fiscal import fiscal_year_bounds, fiscal_year_months
+from kado_platform.federation.models import (
+    Allocation,
+    FederatedOrder,
+    OrderIndexEntry,
+    WorkerIndexEntry,
+    WorkMinutes,
+)
+
+ORDERINGS = {
+    "RECEIVED_DESC": ("-received_on", "-id"),
+    "RECEIVED_ASC": ("received_on", "id"),
+    "DUE_ASC": ("due_on", "id"),
+    "DUE_DESC": ("-due_on", "-id"),
+    "AMOUNT_DESC": ("-amount", "-id"),
+    "AMOUNT_ASC": ("amount", "id"),
+}
+
+
+def order_index_list(
+    *,
+    regions=None,
+    statuses=None,
+    categories=None,
+    client_kinds=None,
+    fiscal_year: int | None = None,
+    due_before: datetime.date | None = None,
+    due_after: datetime.date | None = None,
+    search: str = "",
+    order_by: str = "RECEIVED_DESC",
+) -> QuerySet[OrderIndexEntry]:
+    """Orders across the federation; `regions` are region codes."""
+    entries = OrderIndexEntry.objects.select_related("region")
+    if regions:
+        entries = entries.filter(region__code__in=regions)
+    if statuses:
+        entries = entries.filter(status__in=statuses)
+    if categories:
+        entries = entries.filter(category__in=categories)
+    if client_kinds:
+        entries = entries.filter(client_kind__in=client_kinds)
+    if fiscal_year is not None:
+        entries = entries.filter(fiscal_year=fiscal_year)
+    if due_before is not None:
+        entries = entries.filter(due_on__lte=due_before)
+    if due_after is not None:
+        entries = entries.filter(due_on__gte=due_after)
+    if search:
+        entries = entries.filter(
+            Q(title__icontains=search)
+            | Q(client_name__icontains=search)
+            | Q(reference__icontains=search)
+        )
+    return entries.order_by(*ORDERINGS.get(order_by, ORDERINGS["RECEIVED_DESC"]))
+
+
+def order_index_get(*, region, order_id: int) -> OrderIndexEntry | None:
+    return (
+        OrderIndexEntry.objects.select_related("region")
+        .filter(region=region, order_id=order_id)
+        .first()
+    )
+
+
+def weekday_counts(date_from: datetime.date, date_to: datetime.date) -> list[int]:
+    """How many Mondays, Tuesdays, … lie in the window, both ends included."""
+    days = (date_to - date_from).days + 1
+    full_weeks, rest = divmod(max(days, 0), 7)
+    counts = [full_weeks] * 7
+    for offset in range(rest):
+        counts[(date_from.weekday() + offset) % 7] += 1
+    return counts
+
+
+def capacity(*, skills, date_from: datetime.date, date_to: datetime.date) -> list[dict]:
+    """Per region: active workers having every listed skill, and their available minutes.
+
+    Counts only: no worker is named or identified in the result.
+    """
+    counts = weekday_counts(date_from, date_to)
+    minutes = sum(
+        (F(f"weekly_minutes__{day}") * Value(count) for day, count in enumerate(counts) if count),
+        Value(0),
+    )
+    workers = WorkerIndexEntry.objects.filter(status="active", region__status="active")
+    if skills:
+        workers = workers.filter(skill_codes__contains=list(skills))
+    rows = (
+        workers.values("region_id")
+        .annotate(workers=Count("id"), minutes=Coalesce(Sum(minutes), 0))
+        .order_by()
+    )
+    by_region = {row["region_id"]: row for row in rows}
+    from kado_platform.regions.selectors import region_list
+
+    return [
+        {
+            "region": region,
+            "workers": by_region.get(region.pk, {}).get("workers", 0),
+            "minutes": by_region.get(region.pk, {}).get("minutes", 0),
+        }
+        for region in region_list(include_suspended=False)
+    ]
+
+
+def _breakdown(entries, key: str) -> dict:
+    return {
+        row[key]: {"amount": row["amount"], "orders": row["orders"], "minutes": row["minutes"]}
+        for row in entries.values(key)
+        .annotate(amount=Sum("amount"), orders=Count("id"), minutes=Sum("logged_minutes"))
+        .order_by(key)
+    }
+
+
+def report(*, fiscal_year: int) -> dict:
+    """Leadership's consolidated figures for one fiscal year (cancelled orders excluded)."""
+    first, last = fiscal_year_bounds(fiscal_year)
+    orders = OrderIndexEntry.objects.filter(fiscal_year=fiscal_year).exclude(status="cancelled")
+    totals = orders.aggregate(
+        amount=Coalesce(Sum("amount"), 0),
+        orders=Count("id"),
+        order_minutes=Coalesce(Sum("logged_minutes"), 0),
+    )
+    work = WorkMinutes.objects.filter(month__gte=first, month__lte=last)
+    work_by_region = {
+        row["region_id"]: row
+        for row in work.values("region_id")
+        .annotate(minutes=Sum("minutes"), workers=Count("worker_id", distinct=True))
+        .order_by()
+    }
+    work_by_month = {
+        row["month"]: row["minutes"]
+        for row in work.values("month").annotate(minutes=Sum("minutes")).order_by()
+    }
+    outcomes = WorkerIndexEntry.objects
+    employed = Counter(
+        outcomes.filter(employed_on__range=(first, last)).values_list("region_id", flat=True)
+    )
+    returned = Counter(
+        outcomes.filter(returned_on__range=(first, last)).values_list("region_id", flat=True)
+    )
+    by_region_orders = _breakdown(orders, "region_id")
+    month_orders = {
+        row["month"]: row
+        for row in orders.annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(amount=Sum("amount"), orders=Count("id"))
+        .order_by()
+    }
+    from kado_platform.regions.selectors import region_list
+
+    regions = []
+    for region in region_list():
+        figures = by_region_orders.get(region.pk, {"amount": 0, "orders": 0})
+        worked = work_by_region.get(region.pk, {"minutes": 0, "workers": 0})
+        regions.append(
+            {
+                "region": region,
+                "amount": figures["amount"],
+                "orders": figures["orders"],
+                "minutes": worked["minutes"],
+                "active_workers": worked["workers"],
+                "moved_to_employment": employed.get(region.pk, 0),
+                "returned": returned.get(region.pk, 0),
+            }
+        )
+    return {
+        "fiscal_year": fiscal_year,
+        "amount": totals["amount"],
+        "orders": totals["orders"],
+        "minutes": sum(work_by_month.values()),
+        "active_workers": sum(row["workers"] for row in work_by_region.values()),
+        "moved_to_employment": sum(employed.values()),
+        "returned": sum(returned.values()),
+        "by_region": regions,
+        "by_category": [
+            {"key": key, **figures} for key, figures in _breakdown(orders, "category").items()
+        ],
+        "by_client_kind": [
+            {"key": key, **figures} for key, figures in _breakdown(orders, "client_kind").items()
+        ],
+        "by_month": [
+            {
+                "month": month,
+                "amount": month_orders.get(month, {}).get("amount", 0),
+                "orders": month_orders.get(month, {}).get("orders", 0),
+                "minutes": work_by_month.get(month, 0),
+            }
+            for month in fiscal_year_months(fiscal_year)
+        ],
+    }
+
+
+def trend(*, from_fiscal_year: int, to_fiscal_year: int) -> list[dict]:
+    """Order volume year by year, as the seed charts it (cancelled orders excluded)."""
+    rows = {
+        row["fiscal_year"]: row
+        for row in OrderIndexEntry.objects.filter(
+            fiscal_year__gte=from_fiscal_year, fiscal_year__lte=to_fiscal_year
+        )
+        .exclude(status="cancelled")
+        .values("fiscal_year")
+        .annotate(amount=Sum("amount"), orders=Count("id"), regions=Count("region", distinct=True))
+        .order_by()
+    }
+    return [
+        {
+            "fiscal_year": year,
+            "amount": rows.get(year, {}).get("amount", 0),
+            "orders": rows.get(year, {}).get("orders", 0),
+            "regions": rows.get(year, {}).get("regions", 0),
+        }
+        for year in range(from_fiscal_year, to_fiscal_year + 1)
+    ]
+
+
+def federated_order_list() -> QuerySet[FederatedOrder]:
+    return FederatedOrder.objects.prefetch_related("allocations__region").order_by(
+        "-received_on", "-id"
+    )
+
+
+def federated_order_get(*, pk: int) -> FederatedOrder | None:
+    return federated_order_list().filter(pk=pk).first()
+
+
+def allocation_progress(allocations) -> dict[int, dict]:
+    """Logged minutes and status of each allocation's regional order, from the index."""
+    allocations = list(allocations)
+    if not allocations:
+        return {}
+    wanted = Q()
+    for allocation in allocations:
+        wanted |= Q(region_id=allocation.region_id, order_id=allocation.order_id)
+    entries = {
+        (entry.region_id, entry.order_id): entry
+        for entry in OrderIndexEntry.objects.filter(wanted).only(
+            "region_id", "order_id", "logged_minutes", "status"
+        )
+    }
+    progress = {}
+    for allocation in allocations:
+        entry = entries.get((allocation.region_id, allocation.order_id))
+        progress[allocation.pk] = {
+            "logged_minutes": entry.logged_minutes if entry else 0,
+            "status": entry.status if entry else "",
+        }
+    return progress
+
+
+def allocated_totals(federated_order) -> dict:
+    return Allocation.objects.filter(federated_order=federated_order).aggregate(
+        minutes=Coalesce(Sum("minutes"), 0),
+        units=Coalesce(Sum("units"), 0),
+        amount=Coalesce(Sum("amount"), 0),
+    )

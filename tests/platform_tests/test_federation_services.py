@@ -1,0 +1,223 @@
+"""Federated orders split across regions, and the federation-wide selectors."""
+
+import datetime
+
+import pytest
+
+from kado_platform.audit.models import AuditEntry
+from kado_platform.core.errors import DomainError
+from kado_platform.federation.models import Allocation, FederatedOrder, OrderIndexEntry
+from kado_platform.federation.selectors import (
+    allocation_progress,
+    capacity,
+    report,
+    trend,
+    weekday_counts,
+)
+from kado_platform.federation.services import allocation_create, federated_order_create
+from kado_platform.regions.services import region_suspend
+
+D = datetime.date
+
+
+def _federated(**overrides):
+    values = {
+        "client_name": "自動運転マップ株式会社",
+        "client_kind": "urban_company",
+        "title": "高精度3次元地図 作成",
+        "category": "hd_map",
+        "contract_type": "hourly",
+        "unit_price": 1500,
+        "total_minutes": 6000,
+        "received_on": D(2024, 4, 10),
+        "due_on": D(2024, 9, 30),
+    }
+    values.update(overrides)
+    return federated_order_create(**values)
+
+
+def test_a_federated_order_gets_a_fiscal_year_reference_and_its_amount(fed):
+    order = _federated()
+    assert order.reference == "F2024-0001"
+    assert order.total_amount == 1500 * 6000 // 60 == 150_000
+    assert _federated(received_on=D(2025, 3, 31), due_on=D(2025, 4, 30)).reference == "F2024-0002"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"client_kind": "alien"}, "client_kind", "invalid_choice"),
+        ({"category": "mining"}, "category", "invalid_choice"),
+        ({"contract_type": "fixed"}, "contract_type", "invalid_choice"),
+        ({"total_minutes": 0}, "total_minutes", "not_positive"),
+        ({"unit_price": -1}, "unit_price", "not_positive"),
+        ({"unit_price": 1.5}, "unit_price", "not_positive"),
+        ({"due_on": D(2024, 4, 1)}, "due_on", "due_before_received"),
+        ({"title": ""}, "title", "blank"),
+    ],
+)
+def test_bad_federated_orders_are_refused_and_nothing_is_written(fed, overrides, field, code):
+    before = (FederatedOrder.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(DomainError) as refused:
+        _federated(**overrides)
+    assert (refused.value.field, refused.value.code) == (field, code)
+    assert (FederatedOrder.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_an_allocation_creates_the_regional_order_linked_both_ways(fed, in_region):
+    from kado_tenants.orders.models import Order
+
+    order = _federated()
+    allocation = allocation_create(federated_order=order, region=fed.alpha, minutes=2400)
+    assert allocation.amount == 1500 * 2400 // 60
+    with in_region(fed.alpha):
+        regional = Order.objects.select_related("client").get(pk=allocation.order_id)
+        assert regional.federated_order_id == order.pk
+        assert regional.estimated_minutes == 2400
+        assert regional.amount == allocation.amount
+        assert regional.client.name == "自動運転マップ株式会社"
+        assert regional.client.kind == "urban_company"
+    with in_region(fed.beta):
+        assert not Order.objects.filter(federated_order_id=order.pk).exists()
+    entry = OrderIndexEntry.objects.get(region=fed.alpha, order_id=allocation.order_id)
+    assert (entry.amount, entry.category) == (allocation.amount, "hd_map")
+
+
+def test_allocations_never_exceed_the_federated_order(fed, in_region):
+    from kado_tenants.orders.models import Order
+
+    order = _federated()
+    allocation_create(federated_order=order, region=fed.alpha, minutes=4000)
+    with in_region(fed.beta):
+        before = Order.objects.count()
+    with pytest.raises(DomainError) as refused:
+        allocation_create(federated_order=order, region=fed.beta, minutes=2001)
+    assert refused.value.code == "over_allocated"
+    assert "2000" in refused.value.message
+    with in_region(fed.beta):
+        assert Order.objects.count() == before
+    assert Allocation.objects.filter(federated_order=order).count() == 1
+    allocation_create(federated_order=order, region=fed.beta, minutes=2000)
+
+
+def test_one_share_per_region_and_only_active_regions(fed):
+    order = _federated()
+    allocation_create(federated_order=order, region=fed.alpha, minutes=100)
+    with pytest.raises(DomainError) as twice:
+        allocation_create(federated_order=order, region=fed.alpha, minutes=100)
+    assert (twice.value.code, twice.value.field) == ("already_allocated", "region")
+    region_suspend(region=fed.beta)
+    fed.beta.refresh_from_db()
+    with pytest.raises(DomainError) as suspended:
+        allocation_create(federated_order=order, region=fed.beta, minutes=100)
+    assert suspended.value.code == "region_unavailable"
+    with pytest.raises(DomainError):
+        allocation_create(federated_order=order, region=fed.hub, minutes=100)
+
+
+def test_progress_rolls_up_from_the_regions(fed, in_region):
+    from kado_tenants.orders.models import Assignment, Order, WorkLog
+    from kado_tenants.workforce.models import Worker
+
+    order = _federated()
+    allocation = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
+    with in_region(fed.alpha):
+        regional = Order.objects.get(pk=allocation.order_id)
+        assignment = Assignment.objects.create(
+            order=regional, worker=Worker.objects.first(), assigned_on=D(2024, 4, 11)
+        )
+        WorkLog.objects.create(assignment=assignment, work_date=D(2024, 4, 12), minutes=240)
+    progress = allocation_progress([allocation])
+    assert progress[allocation.pk] == {"logged_minutes": 240, "status": "received"}
+
+
+def test_weekday_counts():
+    assert weekday_counts(D(2026, 11, 23), D(2026, 11, 29)) == [1] * 7  # Monday to Sunday
+    assert weekday_counts(D(2026, 11, 27), D(2026, 11, 30)) == [1, 0, 0, 0, 1, 1, 1]
+    assert sum(weekday_counts(D(2026, 1, 1), D(2026, 12, 31))) == 365
+
+
+def test_capacity_counts_skilled_active_workers_and_their_minutes(fed, in_region):
+    from kado_tenants.workforce.models import AvailabilityWindow, Skill, Worker
+
+    with in_region(fed.alpha):
+        skill = Skill.objects.create(code="hd-map", name="地図", name_en="Maps")
+        first, second = Worker.objects.order_by("id")[:2]
+        first.skills.add(skill)
+        second.skills.add(skill)
+        AvailabilityWindow.objects.create(worker=first, weekday=0, start_minute=540, end_minute=720)
+        AvailabilityWindow.objects.create(
+            worker=second, weekday=2, start_minute=600, end_minute=660
+        )
+        second.status = "training"
+        second.save()
+    rows = {
+        row["region"].code: row
+        for row in capacity(skills=["hd-map"], date_from=D(2026, 11, 23), date_to=D(2026, 12, 6))
+    }
+    assert rows["alpha"]["workers"] == 1
+    assert rows["alpha"]["minutes"] == 180 * 2
+    assert rows["beta"] == {"region": rows["beta"]["region"], "workers": 0, "minutes": 0}
+    everyone = {
+        row["region"].code: row
+        for row in capacity(skills=[], date_from=D(2026, 11, 23), date_to=D(2026, 11, 29))
+    }
+    assert everyone["beta"]["workers"] == 2
+
+
+def test_report_and_trend_follow_the_fiscal_year(fed, in_region):
+    from kado_tenants.clients.models import Client
+    from kado_tenants.orders.models import Assignment, Order, WorkLog
+    from kado_tenants.workforce.models import Worker, WorkerStatusChange
+
+    def order(region, received_on, amount, category="data_entry", status="paid"):
+        with in_region(region):
+            return Order.objects.create(
+                reference=f"R-{received_on:%Y%m%d}-{amount}",
+                client=Client.objects.first(),
+                title="報告テスト",
+                category=category,
+                unit_price=amount,
+                estimated_minutes=60,
+                amount=amount,
+                received_on=received_on,
+                due_on=received_on,
+                status=status,
+            )
+
+    order(fed.alpha, D(2030, 4, 1), 100_000)
+    order(fed.alpha, D(2031, 3, 31), 50_000, category="vaccination")
+    order(fed.beta, D(2030, 12, 1), 30_000)
+    order(fed.beta, D(2030, 12, 2), 999_999, status="cancelled")
+    order(fed.alpha, D(2031, 4, 1), 7_000)  # FY2031
+    with in_region(fed.alpha):
+        worker = Worker.objects.first()
+        assignment = Assignment.objects.create(
+            order=Order.objects.get(reference="R-20300401-100000"),
+            worker=worker,
+            assigned_on=D(2030, 4, 1),
+        )
+        WorkLog.objects.create(assignment=assignment, work_date=D(2030, 5, 1), minutes=120)
+        WorkLog.objects.create(assignment=assignment, work_date=D(2031, 2, 1), minutes=60)
+        WorkerStatusChange.objects.create(
+            worker=worker, from_status="active", to_status="employed", changed_on=D(2030, 10, 1)
+        )
+    figures = report(fiscal_year=2030)
+    assert (figures["amount"], figures["orders"]) == (180_000, 3)
+    assert figures["minutes"] == 180
+    assert figures["active_workers"] == 1
+    assert figures["moved_to_employment"] == 1
+    regions = {row["region"].code: row for row in figures["by_region"]}
+    assert regions["alpha"]["amount"] == 150_000 and regions["beta"]["amount"] == 30_000
+    assert regions["alpha"]["moved_to_employment"] == 1
+    categories = {row["key"]: row["amount"] for row in figures["by_category"]}
+    assert categories == {"data_entry": 130_000, "vaccination": 50_000}
+    months = {row["month"]: row for row in figures["by_month"]}
+    assert len(months) == 12
+    assert months[D(2030, 12, 1)]["amount"] == 30_000
+    assert months[D(2031, 2, 1)]["minutes"] == 60
+    assert [row["amount"] for row in trend(from_fiscal_year=2029, to_fiscal_year=2031)] == [
+        0,
+        180_000,
+        7_000,
+    ]
