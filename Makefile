@@ -10,7 +10,7 @@ CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := $(VENV)/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
-.PHONY: dev test install assets lint infra-check format clean-db
+.PHONY: dev test install assets screenshots lint infra-check format clean-db
 
 # The web pages' assets (frontend/package.json): `npm ci` when the lockfile changed, then a
 # build into frontend/kado_web/static/kado_web/dist/ (git-ignored), which Django serves.
@@ -34,6 +34,11 @@ assets: $(NPM_STAMP)
 
 dev: install assets
 	DEBUG=1 $(BIN)/kado dev
+
+# Screenshots of the main pages into docs/screenshots/, taken during the browser tests' walk
+# (Japanese glyphs need a CJK font on the machine, e.g. Debian's fonts-noto-cjk).
+screenshots: install assets
+	KADO_SCREENSHOTS=1 DEBUG=1 KADO_TESTING=1 $(BIN)/pytest tests/web_tests/browser -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -161,8 +161,8 @@ class WorkLogFilterForm(forms.Form):
         coerce=lambda value: {"yes": True, "no": False}.get(value),
         empty_value=None,
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("Work date from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Work date until"), required=False, widget=DateInput())
 
     def value(self, name, default=None):
         self.is_valid()
