@@ -7,8 +7,9 @@ decided: an FY2017 order was received, delivered and paid years ago, and replayi
 through today's services would stamp today's dates, write tens of thousands of audit
 entries for moves nobody made and take minutes. So the rows are planned in memory,
 consistent with the models' invariants (the life cycle's dates, integer yen, minutes
-within a day), and written with `bulk_create` in the region's schema. Regions and users
-are different: they are made through their services, as an operator would make them.
+within a day), and written with `bulk_create` in the region's schema; the work logs,
+by far the largest table, with COPY. Regions and users are different: they are made
+through their services, as an operator would make them.
 
 Everything here is drawn from one `random.Random` and one Faker seeded for the region,
 in a fixed order, so the same seed gives the same region.
