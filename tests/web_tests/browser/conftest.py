@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    "--lang=ja-JP",
 ]
 PASSWORD = "kado-test-pass-2026"
 REPO_ROOT = Path(__file__).resolve().parents[3]

@@ -175,3 +175,8 @@ def test_a_region_admin_cannot_open_another_regions_pages(site):
     # Alpha still works, and beta's rows are not reachable through alpha's host.
     site.goto(fed.alpha, "/workers/")
     expect(page.locator("main")).not_to_contain_text("ベータ")
+    # The hub has no region workspace: its start page lists the regions.
+    site.login(fed.hub, "coordinator@kado.test")
+    expect(page.locator("main")).to_contain_text("アルファ市")
+    site.axe("hub-home")
+    assert site.goto(fed.hub, "/workers/").status == 404
