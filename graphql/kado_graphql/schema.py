@@ -2,8 +2,8 @@
 
 import graphene
 
-from kado_graphql.federation.schema import FederationQueries
-from kado_graphql.region.schema import RegionQueries
+from kado_graphql.federation.schema import FederationMutations, FederationQueries
+from kado_graphql.region.schema import RegionMutations, RegionQueries
 
 
 class HubQuery(FederationQueries, graphene.ObjectType):
@@ -14,5 +14,13 @@ class RegionQuery(RegionQueries, graphene.ObjectType):
     pass
 
 
-hub_schema = graphene.Schema(query=HubQuery)
-region_schema = graphene.Schema(query=RegionQuery)
+class RegionMutation(RegionMutations, graphene.ObjectType):
+    pass
+
+
+class HubMutation(FederationMutations, graphene.ObjectType):
+    pass
+
+
+hub_schema = graphene.Schema(query=HubQuery, mutation=HubMutation)
+region_schema = graphene.Schema(query=RegionQuery, mutation=RegionMutation)
