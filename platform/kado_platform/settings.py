@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from kado_platform.core.observability import logging_config
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
@@ -74,7 +76,10 @@ ROOT_URLCONF = "kado_platform.urls.region"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Load-balancer probes (/healthz, /readyz) send the task's IP as Host: answer them first.
+    "kado_platform.core.health.HealthCheckMiddleware",
     "kado_platform.regions.middleware.RegionMiddleware",
+    "kado_platform.core.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,13 +263,20 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"no-reply@{BASE_DOMAIN}")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "pgserver": {"level": "WARNING"},
-    },
-}
+# One JSON object per line in production (region and request id on each); text in development.
+LOGGING = logging_config(
+    log_format=env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
+    level=env.str("LOG_LEVEL", default="INFO"),
+)
+
+# Error reports, only when a DSN is configured; no personal data (kado_platform.core.sentry).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from kado_platform.core.sentry import default_release, init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("KADO_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("KADO_RELEASE", default="") or default_release(REPO_ROOT),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
