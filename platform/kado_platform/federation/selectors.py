@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from kado_platform.federation.fiscal import fiscal_year_bounds, fiscal_year_months
@@ -224,38 +224,32 @@ def trend(*, from_fiscal_year: int, to_fiscal_year: int) -> list[dict]:
     ]
 
 
-def federated_order_list() -> QuerySet[FederatedOrder]:
-    return FederatedOrder.objects.prefetch_related("allocations__region").order_by(
-        "-received_on", "-id"
+def _allocations_with_progress() -> QuerySet[Allocation]:
+    """Allocations with their regional order's logged minutes and status, from the index."""
+    index = OrderIndexEntry.objects.filter(
+        region_id=OuterRef("region_id"), order_id=OuterRef("order_id")
     )
+    return (
+        Allocation.objects.select_related("region")
+        .annotate(
+            logged_minutes=Subquery(index.values("logged_minutes")[:1]),
+            order_status=Subquery(index.values("status")[:1]),
+        )
+        .order_by("region__code")
+    )
+
+
+def federated_order_list(*, statuses=None) -> QuerySet[FederatedOrder]:
+    orders = FederatedOrder.objects.prefetch_related(
+        Prefetch("allocations", queryset=_allocations_with_progress())
+    )
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    return orders.order_by("-received_on", "-id")
 
 
 def federated_order_get(*, pk: int) -> FederatedOrder | None:
     return federated_order_list().filter(pk=pk).first()
-
-
-def allocation_progress(allocations) -> dict[int, dict]:
-    """Logged minutes and status of each allocation's regional order, from the index."""
-    allocations = list(allocations)
-    if not allocations:
-        return {}
-    wanted = Q()
-    for allocation in allocations:
-        wanted |= Q(region_id=allocation.region_id, order_id=allocation.order_id)
-    entries = {
-        (entry.region_id, entry.order_id): entry
-        for entry in OrderIndexEntry.objects.filter(wanted).only(
-            "region_id", "order_id", "logged_minutes", "status"
-        )
-    }
-    progress = {}
-    for allocation in allocations:
-        entry = entries.get((allocation.region_id, allocation.order_id))
-        progress[allocation.pk] = {
-            "logged_minutes": entry.logged_minutes if entry else 0,
-            "status": entry.status if entry else "",
-        }
-    return progress
 
 
 def allocated_totals(federated_order) -> dict:
@@ -264,3 +258,18 @@ def allocated_totals(federated_order) -> dict:
         units=Coalesce(Sum("units"), 0),
         amount=Coalesce(Sum("amount"), 0),
     )
+
+
+def order_drilldown(*, region, order_id: int) -> dict | None:
+    """An order as the index holds it, plus counts read inside its region (no names)."""
+    entry = order_index_get(region=region, order_id=order_id)
+    if entry is None:
+        return None
+    from django_tenants.utils import schema_context
+
+    from kado_tenants.orders.selectors import assignment_list, order_monthly_minutes
+
+    with schema_context(region.schema_name):
+        assignments = assignment_list(order=order_id).count()
+        monthly = order_monthly_minutes(order_id=order_id)
+    return {"order": entry, "assignment_count": assignments, "monthly_minutes": monthly}

@@ -42,17 +42,32 @@ def order_list(
     client: Client | int | None = None,
     search: str = "",
     fiscal_year: int | None = None,
+    statuses=None,
+    categories=None,
+    clients=None,
+    ordering=None,
 ) -> QuerySet[Order]:
-    """Orders, newest first, each annotated with `logged_minutes` (one query, no N+1)."""
+    """Orders, newest first, each annotated with `logged_minutes` (one query, no N+1).
+
+    `statuses`, `categories` and `clients` (instances or pks) keep orders matching any
+    listed value; `ordering` (field names, as for order_by) replaces newest-first, with
+    the id last so that pages are stable.
+    """
     orders = Order.objects.select_related("client").annotate(
         logged_minutes=_logged_minutes_subquery()
     )
     if status:
         orders = orders.filter(status=status)
+    if statuses:
+        orders = orders.filter(status__in=list(statuses))
     if category:
         orders = orders.filter(category=category)
+    if categories:
+        orders = orders.filter(category__in=list(categories))
     if client is not None:
         orders = orders.filter(client_id=getattr(client, "pk", client))
+    if clients is not None:
+        orders = orders.filter(client_id__in=[getattr(one, "pk", one) for one in clients])
     search = (search or "").strip()
     if search:
         orders = orders.filter(
@@ -63,6 +78,8 @@ def order_list(
     if fiscal_year is not None:
         start, end = fiscal_year_bounds(fiscal_year)
         orders = orders.filter(received_on__range=(start, end))
+    if ordering:
+        return orders.order_by(*ordering, "-id" if str(ordering[0]).startswith("-") else "id")
     return orders.order_by("-received_on", "-id")
 
 
@@ -113,9 +130,53 @@ def assignments_for(order: Order) -> QuerySet[Assignment]:
     )
 
 
+def assignment_list(*, order: Order | int | None = None, worker=None) -> QuerySet[Assignment]:
+    """Assignments with their order and worker, each with `logged_minutes` and
+    `approved_minutes`, in the order they were made."""
+    assignments = Assignment.objects.select_related("order", "worker").annotate(
+        logged_minutes=Coalesce(Sum("work_logs__minutes"), 0),
+        approved_minutes=Coalesce(
+            Sum("work_logs__minutes", filter=Q(work_logs__approved_at__isnull=False)), 0
+        ),
+    )
+    if order is not None:
+        assignments = assignments.filter(order_id=getattr(order, "pk", order))
+    if worker is not None:
+        assignments = assignments.filter(worker_id=getattr(worker, "pk", worker))
+    return assignments.order_by("assigned_on", "id")
+
+
+def assignment_get(*, pk) -> Assignment | None:
+    """One assignment (annotated as in assignment_list), or None when there is no such pk."""
+    return assignment_list().filter(pk=pk).first()
+
+
+def orders_with_assignments(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """`orders` with each one's assignments (worker, logged and approved minutes) fetched
+    in one more query for the whole page, however many orders it holds."""
+    return orders.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("worker")
+            .annotate(
+                logged_minutes=Coalesce(Sum("work_logs__minutes"), 0),
+                approved_minutes=Coalesce(
+                    Sum("work_logs__minutes", filter=Q(work_logs__approved_at__isnull=False)), 0
+                ),
+            )
+            .order_by("assigned_on", "id"),
+        )
+    )
+
+
+def worklog_get(*, pk) -> WorkLog | None:
+    """One work log with its assignment, order and worker, or None when there is no such pk."""
+    return worklog_list().filter(pk=pk).first()
+
+
 def worklog_list(
     *,
-    order: Order | None = None,
+    order: Order | int | None = None,
     worker=None,
     assignment: Assignment | None = None,
     date_from: datetime.date | None = None,
@@ -176,3 +237,17 @@ def order_status_counts() -> list[dict]:
         {"status": status.value, "label": status.label, "count": counts.get(status.value, 0)}
         for status in OrderStatus
     ]
+
+
+def order_monthly_minutes(*, order_id: int) -> list[dict]:
+    """Minutes logged on one order per month of work, oldest first (no worker named)."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    return list(
+        WorkLog.objects.filter(assignment__order_id=order_id)
+        .annotate(month=TruncMonth("work_date"))
+        .values("month")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("month")
+    )
