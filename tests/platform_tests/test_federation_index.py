@@ -198,3 +198,36 @@ def test_a_new_region_carries_the_triggers(fed):
         )
         installed = cursor.fetchone()[0]
     assert installed == TRIGGERS.count("CREATE TRIGGER") == 20
+
+
+def test_a_stale_template_is_migrated_before_a_region_is_cloned(fed):
+    """A clone records every migration as applied, so it must never copy a stale template."""
+    from django.core.management import call_command
+
+    from kado_platform.regions.services import region_create, region_template_is_current
+
+    assert region_template_is_current()
+    call_command(
+        "migrate_schemas",
+        "orders",
+        "0002",
+        schema_name="region_template",
+        interactive=False,
+        verbosity=0,
+    )
+    assert not region_template_is_current()
+    region = region_create(
+        code="delta",
+        name="デルタ町",
+        name_en="Delta",
+        municipality_code="203246",
+        admin_email="admin@delta.test",
+    )
+    assert region_template_is_current()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name = 'orders_order' AND column_name = 'federated_order_id'",
+            [region.schema_name],
+        )
+        assert cursor.fetchone() == (1,)

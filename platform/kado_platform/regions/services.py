@@ -34,6 +34,20 @@ def region_template_ensure(*, verbosity: int = 0) -> None:
     connection.set_schema_to_public()
 
 
+def region_template_is_current() -> bool:
+    """Whether the template exists and has every region migration applied."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    template = settings.TENANT_BASE_SCHEMA
+    if not schema_exists(template):
+        return False
+    with schema_context(template):
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    connection.set_schema_to_public()
+    return not plan
+
+
 @transaction.atomic
 def federation_ensure(*, name: str = "広域連携本部", name_en: str = "KADO Federation") -> Region:
     """The public-schema row that django-tenants routes the base domain to."""
@@ -94,6 +108,9 @@ def region_create(
         )
     region.save()
     if use_template:
+        if not region_template_is_current():
+            # A clone records every migration as applied: the template must carry them all.
+            region_template_ensure()
         region.create_schema(verbosity=0)  # clones settings.TENANT_BASE_SCHEMA
     else:
         _create_schema_by_migrations(region)
