@@ -107,6 +107,7 @@ def test_order_create_stores_the_order_and_audits_it(make, admin):
         "amount": 26000,
         "received_on": "2023-05-10",
         "due_on": "2023-07-31",
+        "federated_order_id": None,  # a region's own order, not a share of a federated one
     }
 
 
