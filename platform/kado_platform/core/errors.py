@@ -20,8 +20,9 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
-        text = force_str(self._message)
-        return text % self.params if self.params else text
+        # Lazy plural messages (ngettext_lazy) choose their form from the params, so they
+        # are filled in before they become text.
+        return force_str(self._message % self.params if self.params else self._message)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
