@@ -5,14 +5,22 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from kado_tenants.clients.models import Client
+from kado_tenants.clients.models import ClientKind as ClientKind  # for edges: never import models
 
 
 def client_list(
-    *, kind: str | None = None, search: str = "", with_order_counts: bool = False
+    *,
+    kind: str | None = None,
+    search: str = "",
+    with_order_counts: bool = False,
+    kinds=None,
 ) -> QuerySet[Client]:
+    """Clients by reading; `kinds` keeps those of any listed kind (with `kind`, both apply)."""
     clients = Client.objects.all()
     if kind:
         clients = clients.filter(kind=kind)
+    if kinds:
+        clients = clients.filter(kind__in=list(kinds))
     search = (search or "").strip()
     if search:
         clients = clients.filter(

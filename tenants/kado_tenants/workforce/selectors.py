@@ -16,12 +16,24 @@ from kado_tenants.workforce.models import (
 
 
 def worker_list(
-    *, status: str | None = None, skill_codes=None, search: str = ""
+    *,
+    status: str | None = None,
+    skill_codes=None,
+    search: str = "",
+    statuses=None,
+    ordering=None,
 ) -> QuerySet[Worker]:
-    """Workers by reading; `skill_codes` keeps those who have every listed skill."""
+    """Workers by reading; `skill_codes` keeps those who have every listed skill.
+
+    `statuses` keeps workers in any of the listed statuses (with `status`, both apply);
+    `ordering` (field names, as for order_by) replaces the reading order, with the id
+    last so that pages are stable.
+    """
     workers = Worker.objects.prefetch_related("skills")
     if status:
         workers = workers.filter(status=status)
+    if statuses:
+        workers = workers.filter(status__in=list(statuses))
     if skill_codes:
         if isinstance(skill_codes, str):
             skill_codes = [skill_codes]
@@ -36,6 +48,8 @@ def worker_list(
     search = (search or "").strip()
     if search:
         workers = workers.filter(Q(name__icontains=search) | Q(name_kana__icontains=search))
+    if ordering:
+        return workers.order_by(*ordering, "-id" if str(ordering[0]).startswith("-") else "id")
     return workers.order_by("name_kana", "id")
 
 
