@@ -62,6 +62,7 @@ TENANT_APPS = [
     "kado_tenants.clients",
     "kado_tenants.workforce",
     "kado_tenants.orders",
+    "kado_tenants.payouts",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

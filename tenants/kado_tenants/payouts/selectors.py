@@ -1,0 +1,183 @@
+"""Reads of a region's payouts and Freelance Act records that more than one edge needs."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kado_tenants.orders.models import Assignment
+from kado_tenants.payouts import money
+from kado_tenants.payouts.models import (
+    AccommodationRequest,
+    BankAccount,
+    CommissionNotice,
+    PayoutLine,
+    PayoutSettings,
+    PayoutStatement,
+    RelationshipEnd,
+    WithholdingCategory,
+)
+
+CONTINUOUS_MONTHS = 6  # 特定受託事業者に係る取引の適正化等に関する法律施行令 第3条: 六月
+
+
+def payout_settings_get() -> PayoutSettings:
+    """The region's payout settings; an unsaved row with the defaults when none is stored."""
+    return PayoutSettings.objects.filter(singleton=True).first() or PayoutSettings()
+
+
+def withholding_categories() -> frozenset[str]:
+    """Categories whose pay has income tax withheld; none unless the region says so."""
+    return frozenset(
+        WithholdingCategory.objects.filter(withholds=True).values_list("category", flat=True)
+    )
+
+
+def withholding_category_list() -> QuerySet[WithholdingCategory]:
+    return WithholdingCategory.objects.order_by("category")
+
+
+def bank_account_for(worker) -> BankAccount | None:
+    return BankAccount.objects.filter(worker_id=getattr(worker, "pk", worker)).first()
+
+
+def _statements() -> QuerySet[PayoutStatement]:
+    return PayoutStatement.objects.select_related("worker", "transfer", "transfer__batch")
+
+
+def payout_statement_list(
+    *, month: datetime.date | None = None, status: str | None = None, worker=None
+) -> QuerySet[PayoutStatement]:
+    """Statements, newest month first; `month` is any day of the month."""
+    statements = _statements()
+    if month is not None:
+        statements = statements.filter(month=month.replace(day=1))
+    if status:
+        statements = statements.filter(status=status)
+    if worker is not None:
+        statements = statements.filter(worker_id=getattr(worker, "pk", worker))
+    return statements.order_by("-month", "worker_id", "sequence", "id")
+
+
+def payout_statement_get(*, pk) -> PayoutStatement | None:
+    return (
+        _statements()
+        .prefetch_related(
+            Prefetch("lines", queryset=PayoutLine.objects.select_related("order").order_by("id"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def statement_lines(statement) -> QuerySet[PayoutLine]:
+    return PayoutLine.objects.filter(statement=statement).select_related("order").order_by("id")
+
+
+def statement_risk(statement: PayoutStatement, *, today: datetime.date | None = None):
+    """Why a statement endangers the 60-day payment rule (Freelance Act art. 4), or None.
+
+    `overdue`: not transferred and its deadline has passed; `due_soon`: not transferred
+    and the deadline is within 7 days; `transferred_late`: its transfer date is after it.
+    """
+    today = today or timezone.localdate()
+    transfer = statement.transfer if _has_transfer(statement) else None
+    if transfer is not None:
+        return (
+            "transferred_late"
+            if transfer.batch.transfer_date > statement.payment_deadline
+            else None
+        )
+    if statement.payment_deadline < today:
+        return "overdue"
+    if statement.payment_deadline <= today + datetime.timedelta(days=money.AT_RISK_DAYS):
+        return "due_soon"
+    return None
+
+
+def _has_transfer(statement) -> bool:
+    try:
+        return statement.transfer is not None
+    except PayoutStatement.transfer.RelatedObjectDoesNotExist:
+        return False
+
+
+def statements_at_risk(*, today: datetime.date | None = None) -> QuerySet[PayoutStatement]:
+    """Statements unpaid within 7 days of their 60-day deadline or past it, or paid late;
+    the soonest deadline first. Drafts count: an unapproved statement is unpaid too."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=money.AT_RISK_DAYS)
+    return (
+        _statements()
+        .filter(
+            Q(transfer__isnull=True, payment_deadline__lte=horizon)
+            | Q(transfer__batch__transfer_date__gt=F("payment_deadline"))
+        )
+        .order_by("payment_deadline", "id")
+    )
+
+
+# --- Freelance Act -----------------------------------------------------------------------
+
+
+def notice_exists_for(assignment) -> bool:
+    """Whether the assignment's 3条通知 has been issued: work may be logged only if so."""
+    return CommissionNotice.objects.filter(
+        assignment_id=getattr(assignment, "pk", assignment)
+    ).exists()
+
+
+def commission_notice_get(*, assignment=None, pk=None) -> CommissionNotice | None:
+    notices = CommissionNotice.objects.select_related("assignment", "assignment__order")
+    if assignment is not None:
+        notices = notices.filter(assignment_id=getattr(assignment, "pk", assignment))
+    if pk is not None:
+        notices = notices.filter(pk=pk)
+    return notices.first()
+
+
+def commission_notice_list(*, worker=None) -> QuerySet[CommissionNotice]:
+    notices = CommissionNotice.objects.select_related("assignment", "assignment__order")
+    if worker is not None:
+        notices = notices.filter(assignment__worker_id=getattr(worker, "pk", worker))
+    return notices.order_by("-commissioned_on", "-id")
+
+
+def relationship_started_on(worker) -> datetime.date | None:
+    """The first commission to the worker: the earliest notice, else the earliest assignment."""
+    worker_id = getattr(worker, "pk", worker)
+    first_notice = CommissionNotice.objects.filter(assignment__worker_id=worker_id).aggregate(
+        first=Min("commissioned_on")
+    )["first"]
+    first_assignment = Assignment.objects.filter(worker_id=worker_id).aggregate(
+        first=Min("assigned_on")
+    )["first"]
+    dates = [day for day in (first_notice, first_assignment) if day is not None]
+    return min(dates) if dates else None
+
+
+def relationship_is_continuous(*, started_on: datetime.date | None, until: datetime.date) -> bool:
+    """継続的業務委託: the relationship spans six months or more (施行令 第3条)."""
+    if started_on is None:
+        return False
+    return until >= money.add_months(started_on, CONTINUOUS_MONTHS)
+
+
+def accommodation_request_list(*, worker=None) -> QuerySet[AccommodationRequest]:
+    requests = AccommodationRequest.objects.all()
+    if worker is not None:
+        requests = requests.filter(worker_id=getattr(worker, "pk", worker))
+    return requests.order_by("-requested_on", "-id")
+
+
+def accommodation_request_get(*, pk) -> AccommodationRequest | None:
+    return AccommodationRequest.objects.filter(pk=pk).first()
+
+
+def relationship_end_list(*, worker=None) -> QuerySet[RelationshipEnd]:
+    ends = RelationshipEnd.objects.all()
+    if worker is not None:
+        ends = ends.filter(worker_id=getattr(worker, "pk", worker))
+    return ends.order_by("-notified_on", "-id")
