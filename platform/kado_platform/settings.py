@@ -41,6 +41,7 @@ SHARED_APPS = [
     "kado_platform.audit",
     "kado_platform.demo",
     "kado_platform.federation",
+    "kado_platform.billing",
     "django.contrib.postgres",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -63,6 +64,7 @@ TENANT_APPS = [
     "kado_tenants.workforce",
     "kado_tenants.orders",
     "kado_tenants.payouts",
+    "kado_tenants.invoicing",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -255,6 +257,12 @@ KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS = env.int("KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS",
 KADO_GRAPHQL_RATE_WINDOW = env.int("KADO_GRAPHQL_RATE_WINDOW", default=60)
 # How many proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR).
 KADO_GRAPHQL_TRUSTED_PROXIES = env.int("KADO_GRAPHQL_TRUSTED_PROXIES", default=0)
+
+# Stripe: invoices to clients are collected through Stripe Invoicing, and each partner
+# region's platform fee through Stripe Billing. Unset = every Stripe feature refuses.
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_PLATFORM_PRICE_ID = env.str("STRIPE_PLATFORM_PRICE_ID", default="")
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
