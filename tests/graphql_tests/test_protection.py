@@ -89,8 +89,8 @@ def test_directive_overloading_is_refused_with_one_error(post):
 
 
 def test_a_query_over_the_cost_limit_is_refused(post):
-    # 4 × (1 + 100 workers × (1 + 10 skills × 3 fields)) > 10000
-    one = "workers(first: 100) { skills { name code nameEn } }"
+    # 4 × (1 + 100 edges + 100 nodes + 100 workers × (1 + 10 skills × 3 fields)) > 10000
+    one = "workers(first: 100) { edges { node { skills { name code nameEn } } } }"
     query = "{ " + " ".join(f"w{i}: {one}" for i in range(4)) + " }"
     status, body = post(query)
     assert status == 400
@@ -100,8 +100,8 @@ def test_a_query_over_the_cost_limit_is_refused(post):
 
 
 def test_the_cost_counts_first_given_as_a_variable(post):
-    one = "workers(first: $n) { skills { name code nameEn } }"
-    query = "query($n: Int) { " + " ".join(f"w{i}: {one}" for i in range(4)) + " }"
+    one = "workers(first: $n) { edges { node { skills { name code nameEn } } } }"
+    query = "query($n: Int!) { " + " ".join(f"w{i}: {one}" for i in range(4)) + " }"
     status, body = post(query, {"n": 100})
     assert status == 400
     assert codes_of(body) == ["query_too_costly"]
@@ -161,7 +161,7 @@ def test_unknown_fields_and_wrong_types_are_400(post):
     assert codes_of(body) == ["graphql_validation_failed"]
     status, body = post('{ workers(first: "ten") { id } }')
     assert status == 400
-    status, body = post("query($n: Int) { workers(first: $n) { id } }", {"n": "ten"})
+    status, body = post("query($n: Int!) { workers(first: $n) { totalCount } }", {"n": "ten"})
     assert status == 400
     assert codes_of(body) == ["bad_input"]
     assert "data" not in body
