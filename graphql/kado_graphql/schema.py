@@ -3,6 +3,7 @@
 import graphene
 
 from kado_graphql.federation.schema import FederationMutations, FederationQueries
+from kado_graphql.payouts.schema import PayoutMutations, PayoutQueries
 from kado_graphql.region.schema import RegionMutations, RegionQueries
 
 
@@ -10,11 +11,11 @@ class HubQuery(FederationQueries, graphene.ObjectType):
     pass
 
 
-class RegionQuery(RegionQueries, graphene.ObjectType):
+class RegionQuery(RegionQueries, PayoutQueries, graphene.ObjectType):
     pass
 
 
-class RegionMutation(RegionMutations, graphene.ObjectType):
+class RegionMutation(RegionMutations, PayoutMutations, graphene.ObjectType):
     pass
 
 

@@ -1,0 +1,183 @@
+"""The payout API's types: statements, lines, 3条通知 and accommodation requests.
+
+Region admins only (REGION_ADMIN): pay, tax and family circumstances are not for staff.
+Money is whole yen (Int), days are Dates. Global IDs name the region
+(`PayoutStatement:alpha:42`); a statement's worker is given by the Worker's global ID.
+"""
+
+from __future__ import annotations
+
+import graphene
+from django.utils import translation
+
+from kado_graphql.core.connections import KadoConnection
+from kado_graphql.core.ids import GlobalIDField, to_global_id
+from kado_graphql.core.types import KadoObjectType
+from kado_platform.accounts.policy import Perm
+from kado_tenants.orders.categories import Category
+from kado_tenants.payouts.choices import AccommodationKind, LineKind, StatementStatus
+from kado_tenants.payouts.selectors import statement_lines, statement_risk
+
+
+def _enum(choices, name: str, description: str):
+    def describe(value):
+        if value is None:
+            return description
+        with translation.override("en"):
+            return str(value.label)
+
+    return graphene.Enum.from_enum(choices, name=name, description=describe)
+
+
+def choice(value) -> str:
+    """The stored value of an enum argument."""
+    return str(getattr(value, "value", value))
+
+
+StatementStatusEnum = _enum(
+    StatementStatus, "PayoutStatementStatus", "DRAFT until approved; APPROVED never changes."
+)
+PayoutLineKindEnum = _enum(LineKind, "PayoutLineKind", "Hourly work or a deliverable.")
+AccommodationKindEnum = _enum(
+    AccommodationKind, "AccommodationKind", "What a request for accommodation concerns."
+)
+PayoutCategoryEnum = _enum(Category, "PayoutCategory", "The type of work paid (業務分類).")
+PaymentRiskEnum = graphene.Enum(
+    "PaymentRisk",
+    [("DUE_SOON", "due_soon"), ("OVERDUE", "overdue"), ("TRANSFERRED_LATE", "transferred_late")],
+    description=(
+        "How a statement endangers the Freelance Act's 60-day rule: unpaid within 7 days of "
+        "the deadline, unpaid past it, or transferred after it."
+    ),
+)
+
+
+def _worker_gid(root, info) -> str:
+    return to_global_id("Worker", info.context.tenant.code, root.worker_id)
+
+
+class PayoutLineType(KadoObjectType):
+    class Meta:
+        name = "PayoutLine"
+        permission = Perm.REGION_ADMIN
+        description = "One line of a statement: an order's minutes at one rate, or a deliverable."
+
+    kind = graphene.Field(PayoutLineKindEnum, required=True)
+    order_reference = graphene.String(required=True)
+    category = graphene.Field(PayoutCategoryEnum, required=True)
+    description = graphene.String(required=True)
+    minutes = graphene.Int(description="Approved minutes summed (hourly lines).")
+    unit_price = graphene.Int(required=True, description="Yen per hour, or per unit.")
+    quantity = graphene.Int(required=True)
+    amount = graphene.Int(required=True, description="Yen: rate × minutes // 60, or unit × qty.")
+    withholding = graphene.Boolean(required=True, description="Income tax withheld on it.")
+    received_on = graphene.Date(required=True)
+
+    def resolve_order_reference(line, info):
+        return line.order.reference
+
+
+class PayoutStatementType(KadoObjectType):
+    class Meta:
+        name = "PayoutStatement"
+        permission = Perm.REGION_ADMIN
+        description = "A worker's monthly payout statement (支払明細)."
+
+    id = GlobalIDField()
+    worker_id = graphene.ID(required=True, description="The worker's global ID.")
+    worker_name = graphene.String(required=True)
+    month = graphene.Date(required=True, description="The first day of the month paid for.")
+    sequence = graphene.Int(required=True, description="1, or more for late-approved work.")
+    status = graphene.Field(StatementStatusEnum, required=True)
+    closing_on = graphene.Date(required=True, description="締切日: the month's last day.")
+    hourly_rate = graphene.Int(required=True)
+    invoice_registration_number = graphene.String(required=True)
+    fee = graphene.Int(required=True, description="Yen, consumption tax excluded.")
+    consumption_tax = graphene.Int(required=True, description="10% for registered workers.")
+    withholding_base = graphene.Int(required=True)
+    withholding_tax = graphene.Int(required=True, description="源泉徴収税額.")
+    net_amount = graphene.Int(required=True, description="What is transferred.")
+    due_on = graphene.Date(required=True)
+    payment_deadline = graphene.Date(
+        required=True, description="The latest lawful payment date (60 days from receipt)."
+    )
+    approved_at = graphene.DateTime()
+    transfer_date = graphene.Date(description="When a Zengin file pays it; null until then.")
+    risk = graphene.Field(PaymentRiskEnum, description="Null when the 60-day rule is safe.")
+    lines = graphene.List(graphene.NonNull(PayoutLineType), required=True)
+
+    def resolve_worker_id(statement, info):
+        return _worker_gid(statement, info)
+
+    def resolve_worker_name(statement, info):
+        return statement.worker.name
+
+    def resolve_transfer_date(statement, info):
+        # The reverse one-to-one raises an AttributeError subclass when there is none.
+        transfer = getattr(statement, "transfer", None)
+        return transfer.batch.transfer_date if transfer else None
+
+    def resolve_risk(statement, info):
+        return statement_risk(statement)
+
+    def resolve_lines(statement, info):
+        return statement_lines(statement)
+
+
+class PayoutStatementConnection(KadoConnection):
+    class Meta:
+        node = PayoutStatementType
+
+
+class CommissionNoticeType(KadoObjectType):
+    class Meta:
+        name = "CommissionNotice"
+        permission = Perm.REGION_ADMIN
+        description = "The terms notice of Freelance Act art. 3 (3条通知); never changes."
+
+    id = GlobalIDField()
+    assignment_id = graphene.ID(required=True)
+    principal_name = graphene.String(required=True)
+    worker_name = graphene.String(required=True)
+    commissioned_on = graphene.Date(required=True)
+    content = graphene.String(required=True)
+    delivery_on = graphene.Date(required=True)
+    delivery_place = graphene.String(required=True)
+    inspection_on = graphene.Date()
+    hourly_rate = graphene.Int()
+    amount = graphene.Int()
+    amount_computation = graphene.String(required=True)
+    payment_due_on = graphene.Date(required=True)
+    payment_terms = graphene.String(required=True)
+    payment_method = graphene.String(required=True)
+    body = graphene.String(required=True, description="The notice as given, in Japanese.")
+
+    def resolve_assignment_id(notice, info):
+        return to_global_id("Assignment", info.context.tenant.code, notice.assignment_id)
+
+
+class AccommodationRequestType(KadoObjectType):
+    class Meta:
+        name = "AccommodationRequest"
+        permission = Perm.REGION_ADMIN
+        description = "A request to balance work with childcare or care (Freelance Act art. 13)."
+
+    id = GlobalIDField()
+    worker_id = graphene.ID(required=True)
+    requested_on = graphene.Date(required=True)
+    kind = graphene.Field(AccommodationKindEnum, required=True)
+    content = graphene.String(required=True)
+    response = graphene.String(required=True, description="Empty until answered.")
+    responded_on = graphene.Date()
+    continuous = graphene.Boolean(
+        required=True, description="Six months or more: the art. 13(1) duty applies."
+    )
+
+    def resolve_worker_id(request, info):
+        return _worker_gid(request, info)
+
+
+class PayoutStatementFilter(graphene.InputObjectType):
+    month = graphene.Date(description="Any day of the month.")
+    status = graphene.Field(StatementStatusEnum)
+    worker_id = graphene.ID()
