@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,136 @@ def test_a_failure_commits_nothing_in_a_real_transaction(fed):
     # Seen from this test's own connection: nothing was committed.
     leftovers = _leftovers("zeta-fail", "admin@zeta-fail.test", audit_after=audit_before)
     assert leftovers == NOTHING
+
+
+CONCURRENT_SCRIPT = textwrap.dedent(
+    """
+    import sys
+
+    import django
+
+    django.setup()
+    import kado_platform.regions.services as services
+
+    code, outcome = sys.argv[1], sys.argv[2]
+    grant = services.membership_grant
+
+    def hold_then_commit(**kwargs):
+        print("inside", flush=True)  # the test starts the other process now
+        sys.stdin.readline()  # and says when that one is waiting for this one
+        return grant(**kwargs)
+
+    def fail(**kwargs):
+        raise RuntimeError("injected failure")
+
+    services.membership_grant = hold_then_commit if outcome == "commit" else fail
+    try:
+        services.region_create(
+            code=code, name="並行", name_en="Concurrent", municipality_code="203246",
+            admin_email=f"admin@{code}.test", admin_password="kado-test-pass-2026",
+        )
+        print("created")
+    except Exception as error:
+        print(f"{type(error).__name__}: {error}".splitlines()[0])
+    """
+)
+
+
+def _drop_committed_region(url: str, code: str) -> None:
+    """Remove a region that another process committed (this test's rollback cannot)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM accounts_membership WHERE region_id IN "
+            "(SELECT id FROM regions_region WHERE code = %s)",
+            [code],
+        )
+        conn.execute(
+            "DELETE FROM regions_domain WHERE tenant_id IN "
+            "(SELECT id FROM regions_region WHERE code = %s)",
+            [code],
+        )
+        conn.execute("DELETE FROM regions_region WHERE code = %s", [code])
+        conn.execute("DELETE FROM audit_auditentry WHERE region_code = %s", [code])
+        conn.execute("DELETE FROM accounts_user WHERE email = %s", [f"admin@{code}.test"])
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(code)))
+
+
+def _wait_until_a_backend_waits_for_a_lock(url: str, *, timeout: float) -> None:
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
+            if waiting:
+                return
+            time.sleep(0.1)
+    raise AssertionError("the second provisioning never waited for the first")
+
+
+@pytest.fixture
+def drop_after_the_test():
+    """Regions another process commits, removed after this test's transaction has ended
+    (requested before `fed`, so it is torn down after `db` rolls back: dropping a region's
+    schema while this test's transaction still reads the public tables would wait forever).
+    """
+    codes = []
+    yield codes
+    for code in codes:
+        _drop_committed_region(_TEST_DATABASE_URL[0], code)
+
+
+_TEST_DATABASE_URL: list[str] = []
+
+
+@pytest.mark.slow
+def test_two_regions_provisioned_at_once_both_get_their_own_outcome(drop_after_the_test, fed):
+    """Two provisionings overlap: the second starts while the first is inside its
+    transaction (and waits for one of its locks), the first then commits. Each must reach
+    its own outcome, with no error from the other (django-tenants replaces its SQL clone
+    functions inside every provisioning transaction, a known source of
+    `tuple concurrently updated` when two such transactions meet)."""
+    url = _test_database_url()
+    _TEST_DATABASE_URL[:] = [url]
+    drop_after_the_test.append("para-one")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "kado_platform.settings",
+        "DEBUG": "1",
+        "KADO_TESTING": "1",
+        "PYTHONPATH": os.pathsep.join(
+            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
+        ),
+    }
+
+    def start(code, outcome):
+        return subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_SCRIPT, code, outcome],
+            env=env,
+            cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    first = start("para-one", "commit")
+    assert first.stdout.readline().strip() == "inside"
+    second = start("para-two", "fail")
+    _wait_until_a_backend_waits_for_a_lock(url, timeout=120)
+    first.stdin.write("go\n")
+    first.stdin.flush()
+    first_out, first_err = first.communicate(timeout=180)
+    second_out, second_err = second.communicate(timeout=180)
+    assert first_out.strip().splitlines()[-1:] == ["created"], first_err
+    assert second_out.strip().splitlines()[-1:] == ["RuntimeError: injected failure"], second_err
+    assert Region.objects.filter(code="para-one").exists()
+    assert not Region.objects.filter(code="para-two").exists()
+    assert not schema_exists("para-two")
