@@ -19,7 +19,11 @@ from pathlib import Path
 import pytest
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
-ENDPOINTS = {"region": ("alpha", "alpha_admin")}
+ENDPOINTS = {
+    "region": ("alpha", "alpha_admin"),
+    "hub": ("hub", "coordinator"),
+    "leadership": ("hub", "leader"),
+}
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 INFO = re.compile(r"^(?P<language>[a-z]+)\s+(?P<endpoint>[a-z]+)-(?P<kind>example|variables)$")
 
@@ -62,6 +66,7 @@ EXAMPLES = examples()
 def test_the_doc_has_examples_of_every_kind():
     kinds = {(example.endpoint, example.language) for example in EXAMPLES}
     assert {("region", "graphql"), ("region", "sh"), ("region", "python")} <= kinds
+    assert {("hub", "graphql"), ("hub", "python"), ("leadership", "graphql")} <= kinds
     assert {example.endpoint for example in EXAMPLES} <= set(ENDPOINTS), (
         "an endpoint with examples must be listed in ENDPOINTS"
     )
