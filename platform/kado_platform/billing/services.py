@@ -192,10 +192,11 @@ def region_subscription_create(*, region: Region, acting_user=None) -> RegionSub
             },
             options={"idempotency_key": f"{key}:subscription"},
         )
+    subscription = subscription.to_dict()
     status = str(_get(subscription, "status", SubscriptionStatus.INCOMPLETE))
     row = existing or RegionSubscription(region=region)
     row.stripe_customer_id = customer_id
-    row.stripe_subscription_id = subscription.id
+    row.stripe_subscription_id = subscription["id"]
     row.price_id = price
     row.status = status if status in SubscriptionStatus.values else SubscriptionStatus.INCOMPLETE
     row.generation = generation

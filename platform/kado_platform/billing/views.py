@@ -42,18 +42,25 @@ def stripe_webhook(request) -> HttpResponse:
         return _refuse("body too large", status=413)
     payload = request.body  # the raw bytes Stripe signed, never re-serialized
     try:
-        event = stripe.Webhook.construct_event(
+        stripe.Webhook.construct_event(
             payload,
             request.headers.get("Stripe-Signature"),
             secret,
             tolerance=TOLERANCE_SECONDS,
         )
+        # Verified: the same bytes, as plain JSON for the services.
+        event = json.loads(payload)
     except stripe.SignatureVerificationError:
         logger.warning("Stripe webhook with a bad or stale signature refused")
         return _refuse("bad signature")
-    except (ValueError, UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, UnicodeDecodeError):
         return _refuse("not an event")
-    if not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+    if (
+        not isinstance(event, dict)
+        or not isinstance(event.get("id"), str)
+        or not isinstance(event.get("type"), str)
+        or not isinstance(event.get("created"), int)
+    ):
         return _refuse("not an event")
     record, new = stripe_event_record(event=event)
     return JsonResponse({"received": True, "duplicate": not new, "outcome": record.outcome})

@@ -174,6 +174,7 @@ def invoice_send_via_stripe(*, invoice: Invoice, acting_user=None) -> StripeInvo
                 params={"stripe": finalized.total, "total": invoice.total},
             )
         sent = api.invoices.send_invoice(created.id, options={"idempotency_key": f"{key}:send"})
+    sent = sent.to_dict()
     status = sent.get("status") or StripeInvoiceStatus.OPEN
     link = StripeInvoice.objects.create(
         invoice=invoice,
