@@ -34,6 +34,9 @@ def region_template_ensure(*, verbosity: int = 0) -> None:
     connection.set_schema_to_public()
 
 
+PROVISIONING_LOCK = 0x4B41444F  # "KADO"
+
+
 def region_template_is_current() -> bool:
     """Whether the template exists and has every region migration applied."""
     from django.db.migrations.executor import MigrationExecutor
@@ -86,6 +89,10 @@ def region_create(
     acting_user=None,
 ) -> Region:
     connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        # One provisioning at a time: cloning re-creates a shared SQL function, which two
+        # concurrent transactions would fight over ("tuple concurrently updated").
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PROVISIONING_LOCK])
     code = (code or "").strip()
     if kind == RegionKind.FEDERATION:
         raise DomainError(
