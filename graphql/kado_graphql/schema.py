@@ -3,6 +3,7 @@
 import graphene
 
 from kado_graphql.federation.schema import FederationMutations, FederationQueries
+from kado_graphql.invoicing.schema import InvoicingMutations, InvoicingQueries
 from kado_graphql.payouts.schema import PayoutMutations, PayoutQueries
 from kado_graphql.region.schema import RegionMutations, RegionQueries
 
@@ -11,11 +12,11 @@ class HubQuery(FederationQueries, graphene.ObjectType):
     pass
 
 
-class RegionQuery(RegionQueries, PayoutQueries, graphene.ObjectType):
+class RegionQuery(RegionQueries, PayoutQueries, InvoicingQueries, graphene.ObjectType):
     pass
 
 
-class RegionMutation(RegionMutations, PayoutMutations, graphene.ObjectType):
+class RegionMutation(RegionMutations, PayoutMutations, InvoicingMutations, graphene.ObjectType):
     pass
 
 

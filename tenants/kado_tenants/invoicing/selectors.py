@@ -70,7 +70,7 @@ def invoices_with_details(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
 
 
 def invoice_get(*, pk) -> Invoice | None:
-    return invoices_with_details(invoice_list()).filter(pk=pk).first()
+    return invoices_with_details(invoice_list().select_related("stripe")).filter(pk=pk).first()
 
 
 def invoice_get_by_number(*, number: str, version: int | None = None) -> Invoice | None:
