@@ -61,7 +61,7 @@ def test_a_suspended_region_shows_a_page_that_says_so_and_no_data(fed, web):
         response = client.get(path)
         assert response.status_code == 503
         body = response.content.decode()
-        assert "一時停止" in body or "suspended" in body
+        assert "この地域は利用停止中です" in body
         assert 'type="password"' not in body
         assert "admin@alpha.test" not in body
     # Another region is untouched.
