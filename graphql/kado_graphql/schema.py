@@ -2,6 +2,7 @@
 
 import graphene
 
+from kado_graphql.deliverables.schema import DeliverableMutations, DeliverableQueries
 from kado_graphql.federation.schema import FederationMutations, FederationQueries
 from kado_graphql.invoicing.schema import InvoicingMutations, InvoicingQueries
 from kado_graphql.payouts.schema import PayoutMutations, PayoutQueries
@@ -12,11 +13,19 @@ class HubQuery(FederationQueries, graphene.ObjectType):
     pass
 
 
-class RegionQuery(RegionQueries, PayoutQueries, InvoicingQueries, graphene.ObjectType):
+class RegionQuery(
+    RegionQueries, PayoutQueries, InvoicingQueries, DeliverableQueries, graphene.ObjectType
+):
     pass
 
 
-class RegionMutation(RegionMutations, PayoutMutations, InvoicingMutations, graphene.ObjectType):
+class RegionMutation(
+    RegionMutations,
+    PayoutMutations,
+    InvoicingMutations,
+    DeliverableMutations,
+    graphene.ObjectType,
+):
     pass
 
 

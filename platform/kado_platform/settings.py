@@ -65,6 +65,7 @@ TENANT_APPS = [
     "kado_tenants.orders",
     "kado_tenants.payouts",
     "kado_tenants.invoicing",
+    "kado_tenants.deliverables",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -234,6 +235,37 @@ FIELD_ENCRYPTION_KEYS = env.list(
     "KADO_FIELD_ENCRYPTION_KEYS",
     default=["ZGV2LW9ubHkta2V5LWthZG8tZmVkZXJhdGlvbi0wMDE="] if DEBUG else [],
 )
+
+# Deliverables (files attached to orders). With KADO_S3_BUCKET set they live in S3 and
+# are uploaded and downloaded through presigned URLs; without it, in a git-ignored folder,
+# served only through the region host's permission-checked views.
+KADO_S3_BUCKET = env.str("KADO_S3_BUCKET", default="")
+KADO_S3_REGION = env.str("KADO_S3_REGION", default="ap-northeast-1")
+KADO_S3_ENDPOINT_URL = env.str("KADO_S3_ENDPOINT_URL", default="")
+KADO_S3_KMS_KEY_ID = env.str("KADO_S3_KMS_KEY_ID", default="")
+KADO_DELIVERABLES_ROOT = env.path(
+    "KADO_DELIVERABLES_ROOT", default=REPO_ROOT / ".data" / "deliverables"
+)
+# A presigned POST carries one object of at most 5 GiB (S3's limit for a single upload).
+KADO_DELIVERABLE_MAX_BYTES = env.int("KADO_DELIVERABLE_MAX_BYTES", default=5 * 1024**3)
+KADO_DELIVERABLE_URL_SECONDS = env.int("KADO_DELIVERABLE_URL_SECONDS", default=300)
+# Accepted files by extension: annotation datasets, 3D map data, scanned paper forms.
+KADO_DELIVERABLE_TYPES = {
+    ".zip": ("application/zip", "application/x-zip-compressed"),
+    ".tar": ("application/x-tar",),
+    ".gz": ("application/gzip", "application/x-gzip"),
+    ".tgz": ("application/gzip", "application/x-gzip"),
+    ".las": ("application/octet-stream", "application/vnd.las"),
+    ".laz": ("application/octet-stream", "application/vnd.laszip"),
+    ".pdf": ("application/pdf",),
+    ".png": ("image/png",),
+    ".jpg": ("image/jpeg",),
+    ".jpeg": ("image/jpeg",),
+    ".tif": ("image/tiff",),
+    ".tiff": ("image/tiff",),
+    ".csv": ("text/csv",),
+    ".json": ("application/json",),
+}
 
 GRAPHENE = {
     "SCHEMA": "kado_graphql.schema.region_schema",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("graphql", region_graphql_view, name="graphql"),
     path("", include("kado_web.region_urls")),
     path("readyz", readyz, name="readyz"),
+    path("", include("kado_tenants.deliverables.urls")),
     path("", include("kado_web.urls")),
 ]
 
