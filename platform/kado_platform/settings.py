@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from kado_platform.core.observability import logging_config
@@ -159,6 +160,44 @@ else:
             **_cache_keys,
         }
     }
+
+# Background jobs (kado_platform.celery_app): SQS in AWS (`sqs://`), else Redis, else eager.
+KADO_CELERY_BROKER_URL = env.str("KADO_CELERY_BROKER_URL", default="") or env.str(
+    "CELERY_BROKER_URL", default=""
+)
+CELERY_BROKER_URL = KADO_CELERY_BROKER_URL or REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not (KADO_CELERY_BROKER_URL or REDIS_URL)
+)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env.str("KADO_CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Acknowledged only when done; a task whose worker died is delivered again.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "kado"
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longer than the longest task, or Redis/SQS hand an unacknowledged task to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("sqs://"):  # needs kombu[sqs] (pycurl) in the image
+    CELERY_BROKER_TRANSPORT_OPTIONS["region"] = env.str("AWS_REGION", default="ap-northeast-1")
+    if env.str("KADO_SQS_QUEUE_URL", default=""):
+        CELERY_BROKER_TRANSPORT_OPTIONS["predefined_queues"] = {
+            "kado": {"url": env.str("KADO_SQS_QUEUE_URL")}
+        }
+CELERY_TIMEZONE = "Asia/Tokyo"
+CELERY_BEAT_SCHEDULE = {
+    # The index check and the payout statements near their deadline, every night.
+    "nightly-checks": {
+        "task": "kado.nightly_checks",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

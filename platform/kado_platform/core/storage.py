@@ -5,6 +5,7 @@ Both stores speak the same small protocol, so the services do not care which is 
 - `presigned_post(key=, content_type=, size=, expires=)`: a URL and form fields that let a
   browser or a client upload ONE object straight to the store, under exactly that key,
   of exactly that size and content type, encrypted at rest;
+- `put(key=, content=, content_type=)`: an object the application writes itself;
 - `head(key=)`: what the store holds under a key (size, content type, encryption), or None;
 - `presigned_get(key=, filename=, content_type=, expires=)`: a short-lived download URL.
 
@@ -135,6 +136,19 @@ class S3Store:
             encryption=found.get("ServerSideEncryption"),
         )
 
+    def put(self, *, key: str, content: bytes, content_type: str) -> None:
+        """Write an object the application made itself (an export), encrypted at rest."""
+        sse = encryption_header()
+        extra = {"ServerSideEncryption": sse["x-amz-server-side-encryption"]}
+        if "x-amz-server-side-encryption-aws-kms-key-id" in sse:
+            extra["SSEKMSKeyId"] = sse["x-amz-server-side-encryption-aws-kms-key-id"]
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=content, ContentType=content_type, **extra
+            )
+        except Exception as error:
+            raise StoreUnavailable(str(error)) from error
+
     def presigned_get(self, *, key: str, filename: str, content_type: str, expires: int) -> str:
         try:
             return self.client.generate_presigned_url(
@@ -197,6 +211,9 @@ class LocalStore:
         os.replace(partial, path)
         path.with_name(path.name + ".type").write_text(content_type)
         return written
+
+    def put(self, *, key: str, content: bytes, content_type: str) -> None:
+        self.save(key=key, content_type=content_type, chunks=[content])
 
     def presigned_get(self, *, key: str, filename: str, content_type: str, expires: int) -> str:
         token = signing.dumps(

@@ -1,0 +1,191 @@
+"""Background jobs: eager in the suite, and once with a real worker on Redis.
+
+Every task runs in the schema of the region it was sent for; a task sent without one
+runs on `public`, where no region table exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import ProgrammingError, connection, transaction
+
+from kado_platform.celery_app import app, in_region
+from kado_platform.tasks import (
+    index_check_all,
+    index_rebuild_region,
+    nightly_checks,
+    region_stats,
+    report_export,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REDIS = ("127.0.0.1", 6379)
+
+
+def test_settings_ack_late_retry_and_eager_without_a_broker():
+    assert app.conf.task_always_eager is True
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    for task in (index_rebuild_region, index_check_all, report_export, nightly_checks):
+        assert task.max_retries == 6 and task.retry_backoff
+        assert ProgrammingError not in task.autoretry_for  # a bug is not retried
+    assert app.conf.beat_schedule["nightly-checks"]["task"] == "kado.nightly_checks"
+
+
+def test_a_task_runs_in_the_region_it_was_sent_for(fed):
+    alpha = in_region(region_stats, fed.alpha).get()
+    beta = in_region(region_stats, fed.beta).get()
+    assert alpha["region"] == "alpha" and beta["region"] == "beta"
+    assert alpha["orders"] >= 1 and beta["orders"] >= 1
+    assert connection.schema_name == "public"
+
+
+def test_a_task_without_a_region_cannot_read_region_tables(fed):
+    assert connection.schema_name == "public"
+    with pytest.raises(ProgrammingError, match="does not exist"), transaction.atomic():
+        region_stats.delay().get()
+
+
+def test_index_tasks_rebuild_and_report_differences_to_sentry(fed, monkeypatch):
+    from kado_platform.federation.models import OrderIndexEntry
+
+    counts = index_rebuild_region.delay("alpha").get()
+    assert counts["orders"] >= 1
+    assert index_check_all.delay().get() == {}
+    OrderIndexEntry.objects.filter(region=fed.alpha).delete()
+    reported = []
+    monkeypatch.setattr("sentry_sdk.capture_message", lambda *a, **k: reported.append(a))
+    found = index_check_all.delay().get()
+    assert found == {"alpha": {"orders": counts["orders"]}}
+    assert reported and "1 region" in reported[0][0]
+    # Idempotent: rebuilding twice gives the same rows, and the check is clean again.
+    assert index_rebuild_region.delay("alpha").get() == counts
+    assert index_rebuild_region.delay("alpha").get() == counts
+    assert index_check_all.delay().get() == {}
+
+
+def test_nightly_checks_and_report_export(fed, settings, tmp_path):
+    settings.KADO_S3_BUCKET = ""
+    settings.KADO_DELIVERABLES_ROOT = tmp_path
+    result = nightly_checks.delay().get()
+    assert set(result) == {"index_differences", "statements_at_risk"}
+    key = report_export.delay(2023, "csv").get()
+    assert key == "public/reports/federation-report-FY2023.csv"
+    assert report_export.delay(2023, "csv").get() == key  # the same file, overwritten
+    rows = list(csv.reader(io.StringIO((tmp_path / key).read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["section", "key", "amount", "orders", "minutes"]
+    assert {row[1] for row in rows if row[0] == "region"} >= {"alpha", "beta"}
+    with pytest.raises(ValueError, match="Unknown report format"):
+        report_export.delay(2023, "xls").get()
+
+
+# --- a real worker --------------------------------------------------------------------
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(REDIS, timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _database_url(db: dict) -> str:
+    host = db.get("HOST") or ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    if host.startswith("/"):
+        return f"postgresql://{user}{password}@/{db['NAME']}?host={quote(host)}"
+    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+@pytest.mark.slow
+def test_a_real_worker_keeps_each_task_in_its_region(django_db_setup, django_db_blocker):
+    if not _redis_reachable():
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379 (needed for a real worker)")
+    from django_tenants.utils import schema_context
+    from tenant_schemas_celery.app import CeleryApp
+
+    from kado_tenants.clients.models import Client
+
+    broker = "redis://127.0.0.1:6379/15"
+    queue = f"kado-test-{uuid.uuid4().hex[:8]}"
+    marker = f"worker-probe-{uuid.uuid4().hex[:8]}"
+    extra = {"alpha": 3, "beta": 1}
+    with django_db_blocker.unblock():
+        url = _database_url(connection.settings_dict)
+        for code, count in extra.items():
+            with schema_context(code):
+                for n in range(count):
+                    Client.objects.create(name=f"{marker}-{n}", kind="local_company")
+        expected = {}
+        for code in extra:
+            with schema_context(code):
+                expected[code] = Client.objects.count()
+        connection.set_schema_to_public()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "1",
+        "KADO_TESTING": "1",
+        "KADO_CELERY_BROKER_URL": broker,
+        "KADO_CELERY_RESULT_BACKEND": broker,
+        "PYTHONPATH": os.pathsep.join(
+            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
+        ),
+    }
+    env.pop("REDIS_URL", None)
+    log_path = REPO_ROOT / ".data" / f"celery-worker-{queue}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = open(log_path, "w")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "kado_platform.celery_app", "worker",
+         "--pool=solo", "-Q", queue, "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "--loglevel=INFO"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+    )  # fmt: skip
+    sender = CeleryApp("kado-test-sender", broker=broker, backend=broker)
+    try:
+        results = {
+            code: sender.send_task("kado.region_stats", queue=queue, headers={"_schema_name": code})
+            for code in extra
+        }
+        without = sender.send_task(
+            "kado.region_stats", queue=queue, headers={"_schema_name": "public"}
+        )
+        deadline = time.monotonic() + 90
+        seen = {}
+        for code, result in results.items():
+            seen[code] = result.get(timeout=max(1, deadline - time.monotonic()))
+        without.get(timeout=max(1, deadline - time.monotonic()), propagate=False)
+        assert seen["alpha"]["region"] == "alpha" and seen["beta"]["region"] == "beta"
+        assert seen["alpha"]["clients"] == expected["alpha"]
+        assert seen["beta"]["clients"] == expected["beta"]
+        assert expected["alpha"] - expected["beta"] == 2  # each saw its own rows only
+        assert without.state == "FAILURE"
+        assert "does not exist" in str(without.result)
+    except Exception:
+        print(log_path.read_text())
+        raise
+    finally:
+        worker.terminate()
+        worker.wait(20)
+        log.close()
+        with django_db_blocker.unblock():
+            for code in extra:
+                with schema_context(code):
+                    Client.objects.filter(name__startswith=marker).delete()
+            connection.set_schema_to_public()
