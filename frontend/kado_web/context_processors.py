@@ -36,6 +36,20 @@ REGION_NAV = [
 ]
 HUB_NAV = [
     ("home", _("Home"), Perm.SIGN_IN, {"home"}),
+    ("hub_board", _("Orders across regions"), Perm.FEDERATION_ORDERS, {"hub_board"}),
+    ("hub_capacity", _("Capacity"), Perm.FEDERATION_ORDERS, {"hub_capacity"}),
+    (
+        "federated_order_list",
+        _("Federated orders"),
+        Perm.FEDERATION_ORDERS,
+        {
+            "federated_order_list",
+            "federated_order_create",
+            "federated_order_detail",
+            "allocation_create",
+        },
+    ),
+    ("leadership", _("Leadership reports"), Perm.FEDERATION_REPORTS, {"leadership"}),
 ]
 ADMIN_PERMS = {True: Perm.PLATFORM_MANAGE, False: Perm.REGION_ADMIN}
 

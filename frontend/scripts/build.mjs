@@ -1,6 +1,7 @@
 // Builds the static assets of the web pages into kado_web/static/kado_web/dist/:
 //   site.css     Tailwind with the Digital Agency design tokens (theme plugin)
 //   app.js       htmx and the small page behaviours, bundled (no CDN)
+//   charts.js    the leadership charts: reads each chart's JSON and draws it with ECharts
 //   echarts.min.js  Apache ECharts, copied from the npm package for the chart pages
 // `npm run build` once; `npm run watch` rebuilds on change.
 import { spawn } from "node:child_process";
@@ -30,11 +31,11 @@ function tailwind() {
 }
 
 const jsOptions = {
-  entryPoints: [path.join(root, "src", "app.js")],
+  entryPoints: [path.join(root, "src", "app.js"), path.join(root, "src", "charts.js")],
   bundle: true,
   format: "iife",
   target: ["es2020"],
-  outfile: path.join(out, "app.js"),
+  outdir: out,
   minify: !watch,
   sourcemap: watch,
   logLevel: "info",

@@ -97,3 +97,45 @@ def clock(value):
     except (TypeError, ValueError):
         return value
     return f"{hours}:{minutes:02d}"
+
+
+@register.filter
+def era(value):
+    """2020 → 令和2年度; 2019 → 令和元年度 (Reiwa 2 / Reiwa 1 in English)."""
+    from kado_web.japanese import era_label
+
+    try:
+        return era_label(int(value))
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def fiscal_year_era(value):
+    """2020 → 2020年度（令和2年度）/ FY2020 (Reiwa 2)."""
+    from kado_web.japanese import fiscal_year_label
+
+    try:
+        return fiscal_year_label(int(value))
+    except (TypeError, ValueError):
+        return value
+
+
+def _choice_sets():
+    from kado_tenants.clients.choices import ClientKind
+    from kado_tenants.orders.categories import Category
+    from kado_tenants.orders.choices import ContractType
+    from kado_tenants.orders.lifecycle import OrderStatus
+
+    return {
+        "client_kind": dict(ClientKind.choices),
+        "category": dict(Category.choices),
+        "contract_type": dict(ContractType.choices),
+        "order_status": dict(OrderStatus.choices),
+    }
+
+
+@register.filter
+def choice_label(value, kind):
+    """A stored choice value as its label in the user's language: "municipality" → 自治体."""
+    return _choice_sets().get(kind, {}).get(value, value)

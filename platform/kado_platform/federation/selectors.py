@@ -273,3 +273,40 @@ def order_drilldown(*, region, order_id: int) -> dict | None:
         assignments = assignment_list(order=order_id).count()
         monthly = order_monthly_minutes(order_id=order_id)
     return {"order": entry, "assignment_count": assignments, "monthly_minutes": monthly}
+
+
+def worker_counts_by_region() -> list[dict]:
+    """Per region, its workers in the read model counted by status (counts only, no one named).
+
+    The seed's table of teleworkers per region reads `active` from here.
+    """
+    counts: dict[int, Counter] = {}
+    for row in (
+        WorkerIndexEntry.objects.values("region_id", "status")
+        .annotate(workers=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(row["region_id"], Counter())[row["status"]] = row["workers"]
+    from kado_platform.regions.selectors import region_list
+
+    return [
+        {
+            "region": region,
+            "active": counts.get(region.pk, Counter()).get("active", 0),
+            "by_status": dict(counts.get(region.pk, Counter())),
+            "total": sum(counts.get(region.pk, Counter()).values()),
+        }
+        for region in region_list()
+    ]
+
+
+def skill_code_list() -> list[str]:
+    """Every skill code some worker of the federation has, for the capacity form."""
+    from django.db.models import Func
+
+    return list(
+        WorkerIndexEntry.objects.annotate(code=Func(F("skill_codes"), function="unnest"))
+        .values_list("code", flat=True)
+        .distinct()
+        .order_by("code")
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("graphql", hub_graphql_view, name="graphql"),
     path("stripe/webhook", stripe_webhook, name="stripe-webhook"),
     path("readyz", readyz, name="readyz"),
+    path("", include("kado_web.hub_urls")),
     path("", include("kado_web.urls")),
 ]
 

@@ -1,0 +1,303 @@
+"""The hub's pages through Django's test client: the coordinator board, capacity, federated
+orders and allocations, the leadership dashboard and its exports, per role."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from kado_web.japanese import era_label, fiscal_year_label
+
+COORDINATOR_PAGES = ["/board/", "/board/capacity/", "/federated/", "/federated/new/"]
+LEADER_PAGES = ["/leadership/", "/leadership/export/trend.xlsx", "/leadership/export/regions.csv"]
+
+
+# Era labels --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fiscal_year", "label"),
+    [
+        (2020, "令和2年度"),
+        (2019, "令和元年度"),  # the era changed on 2019-05-01; FY2019 is 令和元年度
+        (2018, "平成30年度"),
+        (2015, "平成27年度"),
+        (1989, "平成元年度"),
+        (1988, "昭和63年度"),
+        (2026, "令和8年度"),
+    ],
+)
+def test_era_labels_of_fiscal_years(fiscal_year, label):
+    assert era_label(fiscal_year, "ja") == label
+
+
+def test_fiscal_year_labels_in_both_languages():
+    assert fiscal_year_label(2020, "ja") == "2020年度（令和2年度）"
+    assert fiscal_year_label(2019, "ja") == "2019年度（令和元年度）"
+    assert fiscal_year_label(2015, "en") == "FY2015 (Heisei 27)"
+    assert era_label(2019, "en") == "Reiwa 1"
+    with pytest.raises(ValueError):
+        era_label(1900, "ja")
+
+
+# Permissions -------------------------------------------------------------------------
+
+
+def _federated_order(fed, **overrides):
+    from kado_platform.federation.services import federated_order_create
+
+    data = {
+        "client_name": "広域テスト株式会社",
+        "client_kind": "urban_company",
+        "title": "広域アノテーション",
+        "category": "ai_annotation",
+        "contract_type": "hourly",
+        "unit_price": 1200,
+        "total_minutes": 6000,
+        "received_on": datetime.date(2023, 6, 1),
+        "due_on": datetime.date(2023, 9, 30),
+        "acting_user": fed.user("coordinator"),
+    }
+    return federated_order_create(**(data | overrides))
+
+
+def test_the_coordinator_opens_the_board_but_not_the_leadership_reports(fed, web):
+    client = web(fed.hub, fed.user("coordinator"))
+    order = _federated_order(fed)
+    for path in [*COORDINATOR_PAGES, f"/federated/{order.pk}/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        assert 'href="#main"' in body and "KADO" in body
+    nav = client.get("/board/").content.decode()
+    assert 'href="/leadership/"' not in nav
+    for path in LEADER_PAGES:
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "site-header" in response.content.decode()  # the site's look
+
+
+def test_the_leader_reads_reports_but_does_not_allocate(fed, web):
+    client = web(fed.hub, fed.user("leader"))
+    for path in LEADER_PAGES:
+        assert client.get(path).status_code == 200, path
+    order = _federated_order(fed)
+    for path in [*COORDINATOR_PAGES, f"/federated/{order.pk}/"]:
+        assert client.get(path).status_code == 403, path
+    response = client.post(f"/federated/{order.pk}/allocate/", {"region": "alpha", "minutes": 60})
+    assert response.status_code == 403
+    assert not order.allocations.exists()
+
+
+@pytest.mark.parametrize("user_key", ["alpha_admin", "alpha_staff"])
+def test_region_users_get_no_hub_page(fed, web, user_key):
+    hub = web(fed.hub, fed.user(user_key))
+    for path in [*COORDINATOR_PAGES, *LEADER_PAGES]:
+        response = hub.get(path)
+        assert response.status_code == 403, path
+        assert "site-header" in response.content.decode()
+    region = web(fed.alpha, fed.user(user_key))
+    for path in [*COORDINATOR_PAGES, *LEADER_PAGES]:
+        response = region.get(path)
+        assert response.status_code == 404, path
+        assert "アルファ市" in response.content.decode()
+
+
+def test_hub_pages_ask_for_a_login(fed, web):
+    anonymous = web(fed.hub)
+    for path in [*COORDINATOR_PAGES, *LEADER_PAGES]:
+        response = anonymous.get(path)
+        assert response.status_code == 302 and "/login/" in response["Location"], path
+
+
+# The board ---------------------------------------------------------------------------
+
+
+def test_the_board_filters_orders_across_regions(fed, web):
+    client = web(fed.hub, fed.user("coordinator"))
+    body = client.get("/board/").content.decode()
+    assert "アルファの注文" in body and "ベータの注文" in body
+    assert "<h1>" in body
+    body = client.get("/board/", {"regions": ["beta"]}).content.decode()
+    assert "ベータの注文" in body and "アルファの注文" not in body
+    body = client.get("/board/", {"q": "アルファ", "fiscal_year": 2023}).content.decode()
+    assert "アルファの注文" in body and "ベータの注文" not in body
+    body = client.get("/board/", {"fiscal_year": 2022}).content.decode()
+    assert "アルファの注文" not in body
+    body = client.get("/board/", {"due_after": "2023-07-01"}).content.decode()
+    assert "アルファの注文" not in body
+    body = client.get(
+        "/board/",
+        {
+            "statuses": ["received"],
+            "categories": ["ai_annotation"],
+            "client_kinds": ["local_company"],
+            "sort": "AMOUNT_DESC",
+        },
+    )
+    assert "ベータの注文" in body.content.decode()
+    # Unknown values are ignored, not fatal.
+    assert client.get("/board/", {"sort": "NOPE", "due_before": "x"}).status_code == 200
+
+
+def test_the_board_answers_htmx_with_the_results_only(fed, web):
+    client = web(fed.hub, fed.user("coordinator"))
+    response = client.get("/board/", {"regions": ["alpha"]}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and "アルファの注文" in body
+    assert "HX-Request" in response["Vary"]
+    restore = client.get("/board/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restore.content.decode()
+
+
+def test_capacity_counts_by_region_and_refuses_a_backwards_period(fed, web):
+    from kado_platform.federation.selectors import capacity
+
+    client = web(fed.hub, fed.user("coordinator"))
+    start, end = datetime.date(2024, 4, 1), datetime.date(2024, 4, 30)
+    response = client.get("/board/capacity/", {"date_from": start, "date_to": end})
+    body = response.content.decode()
+    expected = {
+        row["region"].name: row["workers"]
+        for row in capacity(skills=[], date_from=start, date_to=end)
+    }
+    assert expected["アルファ市"] >= 2
+    assert "アルファ市" in body and "ベータ町" in body
+    assert "花子" not in body  # counts only
+    response = client.get("/board/capacity/", {"date_from": end, "date_to": start})
+    body = response.content.decode()
+    assert 'id="id_date_to_error"' in body
+    assert 'aria-invalid="true"' in body
+    assert f'value="{end.isoformat()}"' in body  # what was typed is kept
+
+
+# Federated orders and allocations ----------------------------------------------------
+
+
+def test_a_coordinator_registers_a_federated_order_and_allocates_it(fed, web, in_region):
+    from kado_platform.federation.selectors import federated_order_get, federated_order_list
+
+    client = web(fed.hub, fed.user("coordinator"))
+    form = {
+        "client_name": "広域商事",
+        "client_kind": "municipality",
+        "title": "ふるさと寄附の受付",
+        "category": "furusato_tax",
+        "contract_type": "hourly",
+        "unit_price": "1000",
+        "total_minutes": "600",
+        "total_units": "1",
+        "received_on": "2024-04-10",
+        "due_on": "2024-04-01",  # before it was received: refused by the service
+    }
+    response = client.post("/federated/new/", form)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_due_on_error"' in body
+    assert 'value="ふるさと寄附の受付"' in body
+    assert not federated_order_list().filter(title="ふるさと寄附の受付").exists()
+
+    response = client.post("/federated/new/", form | {"due_on": "2024-06-30"})
+    assert response.status_code == 302
+    order = federated_order_list().get(title="ふるさと寄附の受付")
+    assert response["Location"] == f"/federated/{order.pk}/"
+    assert order.total_amount == 10_000
+
+    url = f"/federated/{order.pk}/allocate/"
+    assert client.post(url, {"region": "alpha", "minutes": "400", "units": "1"}).status_code == 302
+    # 400 + 300 > 600: refused next to the minutes, nothing written anywhere.
+    response = client.post(url, {"region": "beta", "minutes": "300", "units": "1"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_minutes_error"' in body and "200" in body
+    assert 'value="300"' in body
+    assert len(federated_order_get(pk=order.pk).allocations.all()) == 1
+    with in_region(fed.beta):
+        from kado_tenants.orders.selectors import order_list
+
+        assert not order_list().filter(federated_order_id=order.pk).exists()
+    assert client.post(url, {"region": "beta", "minutes": "200", "units": "1"}).status_code == 302
+    page = client.get(f"/federated/{order.pk}/").content.decode()
+    assert "アルファ市" in page and "ベータ町" in page
+    assert 'aria-valuenow="100"' in page  # fully allocated
+    listing = client.get("/federated/").content.decode()
+    assert order.reference in listing
+
+
+# The leadership dashboard and its exports --------------------------------------------
+
+
+def _tables(fiscal_year):
+    from kado_platform.federation.selectors import report
+
+    return report(fiscal_year=fiscal_year)
+
+
+def test_the_leadership_dashboard_shows_the_figures_with_japanese_years(fed, web):
+    client = web(fed.hub, fed.user("leader"))
+    response = client.get("/leadership/", {"fiscal_year": 2023})
+    body = response.content.decode()
+    assert "2023年度（令和5年度）" in body
+    assert "平成27年度" in body and "令和元年度" in body  # the trend from FY2015
+    assert 'type="application/json"' in body and 'id="chart-trend"' in body
+    assert 'aria-hidden="true"' in body and "<caption>" in body
+    assert "<script>" not in body  # no inline script
+    assert "24,000円" in body  # 12,000 yen in each of the two regions
+    english = web(fed.hub, fed.user("leader"), HTTP_ACCEPT_LANGUAGE="en")
+    english.cookies["django_language"] = "en"
+    body = english.get("/leadership/", {"fiscal_year": 2023}).content.decode()
+    assert "FY2023 (Reiwa 5)" in body and "¥24,000" in body
+
+
+def test_xlsx_exports_hold_the_selectors_figures(fed, web):
+    from openpyxl import load_workbook
+
+    client = web(fed.hub, fed.user("leader"))
+    response = client.get("/leadership/export/regions.xlsx", {"fiscal_year": 2023})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="kado-regions-fy2023.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("地域", "受注額（円）", "受注件数")
+    figures = _tables(2023)
+    assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
+        (r["region"].name, r["amount"], r["orders"], r["minutes"]) for r in figures["by_region"]
+    ]
+    everything = load_workbook(io.BytesIO(client.get("/leadership/export/all.xlsx").content))
+    assert len(everything.sheetnames) == 7
+    trend = everything.worksheets[0]
+    assert trend["A1"].value == "年度" and trend["B1"].value == "和暦"
+    assert [row[1] for row in trend.iter_rows(min_row=2, max_row=2, values_only=True)] == [
+        "平成27年度"
+    ]
+
+
+def test_csv_exports_are_utf8_with_a_bom_or_cp932_on_request(fed, web):
+    from kado_platform.federation.selectors import worker_counts_by_region
+
+    client = web(fed.hub, fed.user("leader"))
+    response = client.get("/leadership/export/workers.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["地域", "都道府県", "種別", "テレワーカー（稼働中）"]
+    expected = {row["region"].name: row["active"] for row in worker_counts_by_region()}
+    assert {row[0]: int(row[3]) for row in rows[1:]} == expected
+
+    response = client.get(
+        "/leadership/export/categories.csv", {"fiscal_year": 2023, "encoding": "cp932"}
+    )
+    assert response["Content-Type"] == "text/csv; charset=Windows-31J"
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("cp932")
+    assert text.startswith("業務分類,受注額（円）")
+    assert "AI教師データ" in text or "アノテーション" in text
+
+
+def test_unknown_exports_are_not_found(fed, web):
+    client = web(fed.hub, fed.user("leader"))
+    assert client.get("/leadership/export/salaries.xlsx").status_code == 404
+    assert client.get("/leadership/export/trend.pdf").status_code == 404
+    assert client.get("/leadership/export/all.csv").status_code == 404
