@@ -270,10 +270,22 @@ STORAGES = {
 
 # Sensitive worker data (要配慮個人情報) is encrypted with these keys; the first one
 # encrypts, all of them decrypt, so a key can be rotated without losing old rows.
-FIELD_ENCRYPTION_KEYS = env.list(
-    "KADO_FIELD_ENCRYPTION_KEYS",
-    default=["ZGV2LW9ubHkta2V5LWthZG8tZmVkZXJhdGlvbi0wMDE="] if DEBUG else [],
-)
+# In production the list is read from Secrets Manager at startup (kado_platform.core.keys);
+# `kado keys reencrypt` moves old rows to the newest key after a rotation.
+KADO_FIELD_ENCRYPTION_KEYS_SECRET_ARN = env.str("KADO_FIELD_ENCRYPTION_KEYS_SECRET_ARN", default="")
+if KADO_FIELD_ENCRYPTION_KEYS_SECRET_ARN:
+    from kado_platform.core.keys import keys_from_secrets_manager
+
+    FIELD_ENCRYPTION_KEYS = keys_from_secrets_manager(
+        KADO_FIELD_ENCRYPTION_KEYS_SECRET_ARN,
+        region_name=env.str("AWS_REGION", default="ap-northeast-1"),
+        endpoint_url=env.str("KADO_SECRETS_MANAGER_ENDPOINT_URL", default=""),
+    )
+else:
+    FIELD_ENCRYPTION_KEYS = env.list(
+        "KADO_FIELD_ENCRYPTION_KEYS",
+        default=["ZGV2LW9ubHkta2V5LWthZG8tZmVkZXJhdGlvbi0wMDE="] if DEBUG else [],
+    )
 
 # Deliverables (files attached to orders). With KADO_S3_BUCKET set they live in S3 and
 # are uploaded and downloaded through presigned URLs; without it, in a git-ignored folder,
