@@ -1,6 +1,6 @@
 """The region workspace: on a region host only (kado_platform.urls.region includes it)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from kado_web.views import clients, orders, workers, worklogs
 from kado_web.views.dashboard import DashboardView
@@ -30,4 +30,7 @@ urlpatterns = [
     path(
         "worklogs/<int:pk>/approve/", worklogs.WorkLogApproveView.as_view(), name="worklog_approve"
     ),
+    # The hub's pages answer here too, with the site's 404 page (their views refuse any
+    # host but the hub's), so a region user never meets a bare "not found".
+    path("", include("kado_web.hub_urls")),
 ]

@@ -21,6 +21,7 @@ function tokens() {
       pick("--color-solid-gray-600", FALLBACK[6]),
     ],
     text: pick("--color-solid-gray-900", "#1a1a1c"),
+    font: getComputedStyle(document.body).fontFamily || "sans-serif",
     grid: pick("--color-solid-gray-200", "#cccccc"),
   };
 }
@@ -31,7 +32,8 @@ function formatter(unit) {
 }
 
 function option(spec, colours) {
-  const font = { color: colours.text, fontSize: 14, fontFamily: "inherit" };
+  // The page's own font stack, so ECharts measures labels as they are drawn.
+  const font = { color: colours.text, fontSize: 14, fontFamily: colours.font };
   const base = {
     color: colours.palette,
     animation: false,
@@ -58,19 +60,22 @@ function option(spec, colours) {
   const format = formatter(spec.series[0].unit);
   const valueAxis = {
     type: "value",
-    axisLabel: { formatter: format, ...font },
+    axisLabel: { formatter: format, hideOverlap: true, ...font },
+    splitNumber: 4,
     splitLine: { lineStyle: { color: colours.grid } },
   };
   const categoryAxis = {
     type: "category",
     data: spec.labels,
     inverse: horizontal,
-    axisLabel: { ...font, interval: 0, hideOverlap: true },
+    axisLabel: horizontal
+      ? { ...font, interval: 0, width: 180, overflow: "break" }
+      : { ...font, interval: 0, hideOverlap: true },
   };
   return {
     ...base,
     tooltip: { trigger: "axis", valueFormatter: format },
-    grid: { left: 8, right: 24, top: 16, bottom: base.legend ? 40 : 8, containLabel: true },
+    grid: { left: 8, right: 40, top: 16, bottom: base.legend ? 40 : 8, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
     series: spec.series.map((series) => ({
