@@ -56,7 +56,7 @@ infra-check: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov -d infra/terraform --framework terraform --quiet --compact --skip-download
 
 test: lint infra-check assets
-	DEBUG=1 KADO_TESTING=1 $(BIN)/pytest
+	DEBUG=1 KADO_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 format: install
 	$(BIN)/ruff check --fix .
