@@ -241,7 +241,7 @@ def test_the_leadership_dashboard_shows_the_figures_with_japanese_years(fed, web
     assert "2023年度（令和5年度）" in body
     assert "平成27年度" in body and "令和元年度" in body  # the trend from FY2015
     assert 'type="application/json"' in body and 'id="chart-trend"' in body
-    assert 'aria-hidden="true"' in body and "<caption>" in body
+    assert 'aria-hidden="true"' in body and '<caption id="caption-trend">' in body
     assert "<script>" not in body  # no inline script
     assert "24,000円" in body  # 12,000 yen in each of the two regions
     english = web(fed.hub, fed.user("leader"), HTTP_ACCEPT_LANGUAGE="en")
