@@ -14,57 +14,20 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from trust_cases import (
+    OTHER,
     ROLES,
-    Dummies,
-    forbidden_markers,
+    TARGETS,
+    expected_forbidden,
+    graphql_cases,
     host_variants,
     leaks_in,
-    operations,
+    region_of,
     response_text,
     user_key,
     web_routes,
 )
 
-from kado_graphql.schema import hub_schema, region_schema
-from kado_graphql.views import validation_rules
-from kado_platform.accounts.policy import perms_on, roles_on
 from kado_platform.accounts.sessions import SESSION_REGION_KEY
-
-TARGETS = ["alpha", "beta", "hub"]
-OTHER = {"alpha": "beta", "beta": "alpha", "hub": "alpha"}
-
-
-def _region(fed, served):
-    return {"alpha": fed.alpha, "beta": fed.beta, "hub": fed.hub}.get(served)
-
-
-def graphql_cases(seeded, *, refusing=False):
-    """(target, operation) for both endpoints; the hub gets each region's IDs in turn."""
-    rules = validation_rules()
-    cases = []
-    for target in ("alpha", "beta"):
-        dummies = Dummies(OTHER[target], seeded.pks[OTHER[target]], refusing=refusing)
-        cases += [(target, op) for op in operations(region_schema, "region", dummies, rules)]
-    for id_region in ("alpha", "beta"):
-        dummies = Dummies(id_region, seeded.pks[id_region], refusing=refusing)
-        cases += [("hub", op) for op in operations(hub_schema, "hub", dummies, rules)]
-    return cases
-
-
-def expected_forbidden(fed, seeded, variant, user, *, credential_host):
-    """What `user` must not see in a response from the host that `variant` reaches.
-
-    `credential_host`: the host a session was made on (a session is valid there only),
-    or None for a bearer token (valid wherever its user holds a role)."""
-    served_region = _region(fed, variant.served)
-    valid = served_region is not None and (
-        credential_host is None or credential_host == variant.served
-    )
-    roles = set(roles_on(user, served_region)) if (user and valid) else set()
-    perms = {str(p) for p in perms_on(user, served_region)} if roles else set()
-    forbidden = forbidden_markers(seeded.text, variant.served, roles_there=roles, perms_there=perms)
-    # A signed-in user's own email on their own page is not a leak.
-    return [marker for marker in forbidden if user is None or marker != user.email]
 
 
 def check(response, forbidden, label, failures):
@@ -129,7 +92,7 @@ def _signed_in(fed, key, host_code):
         return client
     client.force_login(fed.user(key))
     session = client.session
-    session[SESSION_REGION_KEY] = _region(fed, host_code).schema_name
+    session[SESSION_REGION_KEY] = region_of(fed, host_code).schema_name
     session.save()
     return client
 

@@ -30,6 +30,9 @@ from graphql import (
     print_ast,
     validate,
 )
+from kado_graphql.schema import hub_schema, region_schema
+from kado_graphql.views import validation_rules
+from kado_platform.accounts.policy import perms_on, roles_on
 
 ROLES = ["anonymous", "staff", "admin", "other_admin", "coordinator", "leader", "operator"]
 FEDERATION_ROLES = {"coordinator", "leader", "operator"}
@@ -218,6 +221,45 @@ def operations(schema, endpoint: str, dummies: Dummies, rules) -> list[Operation
         for kind in ("query", "mutation")
         for name in root_fields(schema, kind)
     ]
+
+
+# --- the cases of both endpoints ---------------------------------------------------------
+
+TARGETS = ["alpha", "beta", "hub"]
+OTHER = {"alpha": "beta", "beta": "alpha", "hub": "alpha"}
+
+
+def region_of(fed, served):
+    return {"alpha": fed.alpha, "beta": fed.beta, "hub": fed.hub}.get(served)
+
+
+def graphql_cases(seeded, *, refusing=False):
+    """(target, operation) for both endpoints; the hub gets each region's IDs in turn."""
+    rules = validation_rules()
+    cases = []
+    for target in ("alpha", "beta"):
+        dummies = Dummies(OTHER[target], seeded.pks[OTHER[target]], refusing=refusing)
+        cases += [(target, op) for op in operations(region_schema, "region", dummies, rules)]
+    for id_region in ("alpha", "beta"):
+        dummies = Dummies(id_region, seeded.pks[id_region], refusing=refusing)
+        cases += [("hub", op) for op in operations(hub_schema, "hub", dummies, rules)]
+    return cases
+
+
+def expected_forbidden(fed, seeded, variant, user, *, credential_host):
+    """What `user` must not see in a response from the host that `variant` reaches.
+
+    `credential_host`: the host a session was made on (a session is valid there only),
+    or None for a bearer token (valid wherever its user holds a role)."""
+    served_region = region_of(fed, variant.served)
+    valid = served_region is not None and (
+        credential_host is None or credential_host == variant.served
+    )
+    roles = set(roles_on(user, served_region)) if (user and valid) else set()
+    perms = {str(p) for p in perms_on(user, served_region)} if roles else set()
+    forbidden = forbidden_markers(seeded.text, variant.served, roles_there=roles, perms_there=perms)
+    # A signed-in user's own email on their own page is not a leak.
+    return [marker for marker in forbidden if user is None or marker != user.email]
 
 
 # --- Host variants ---------------------------------------------------------------------
