@@ -2,15 +2,22 @@
 
 The cache key goes through django-tenants' make_key, so each host counts on its own.
 With the local-memory cache each process counts alone: production sets REDIS_URL.
+
+When the cache cannot be reached (a Redis outage), the request is let through and the
+outage is logged as an error: the rate limit is a guard against floods, and turning a
+cache outage into an outage of the whole API would lose more than it protects.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.cache import cache
 
 from kado_graphql.core.limits import Limits
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request, trusted_proxies: int) -> str:
@@ -45,12 +52,16 @@ def retry_after(request, limits: Limits) -> int | None:
     now = int(time.time())
     start = now - now % window
     key = f"kado-graphql-rate:{who}:{start}"
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=window + 1)
+            count = 1
+    except Exception:
+        logger.exception("Rate-limit cache unavailable: the request is let through")
+        return None
     if count > limit:
         return max(start + window - now, 1)
     return None
