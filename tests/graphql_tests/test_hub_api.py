@@ -358,3 +358,20 @@ def test_a_page_of_100_orders_costs_the_same_queries_as_a_page_of_10(fed, web, i
         return len(captured)
 
     assert queries_for(10) == queries_for(100)
+
+
+def test_money_past_two_billion_yen_is_exact(graphql_http, fed):
+    """GraphQL's Int stops at 2^31 − 1; a year's federation total passes it: Yen does not."""
+    big = 3_000_000_000
+    created = _data(
+        _create_federated(
+            graphql_http,
+            fed,
+            unitPrice=1_000_000,
+            totalUnits=3_000,
+            contractType="PER_DELIVERABLE",
+            totalMinutes=60,
+        )
+    )["federatedOrderCreate"]
+    assert created["errors"] == []
+    assert created["federatedOrder"]["totalAmount"] == big

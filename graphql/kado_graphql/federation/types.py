@@ -7,6 +7,7 @@ import graphene
 
 from kado_graphql.core.connections import KadoConnection
 from kado_graphql.core.ids import GlobalIDField, to_global_id
+from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
 from kado_graphql.federation.enums import (
     CategoryEnum,
@@ -74,7 +75,7 @@ class FederationOrderType(KadoObjectType):
     category = graphene.Field(CategoryEnum, required=True)
     contract_type = graphene.Field(ContractTypeEnum, required=True)
     status = graphene.Field(OrderStatusEnum, required=True)
-    amount = graphene.Int(required=True, description="Yen.")
+    amount = Yen(required=True, description="Yen.")
     received_on = graphene.Date(required=True)
     due_on = graphene.Date(required=True)
     fiscal_year = graphene.Int(required=True)
@@ -132,7 +133,7 @@ class AllocationType(KadoObjectType):
     region = graphene.Field(RegionType, required=True)
     minutes = graphene.Int(required=True)
     units = graphene.Int(required=True)
-    amount = graphene.Int(required=True, description="Yen.")
+    amount = Yen(required=True, description="Yen.")
     order_id = graphene.ID(required=True, description="The regional order's global ID.")
     status = graphene.Field(OrderStatusEnum, description="The regional order's status.")
     progress = graphene.Field(ProgressType, required=True)
@@ -163,13 +164,13 @@ class FederatedOrderType(KadoObjectType):
     unit_price = graphene.Int(required=True, description="Yen per hour or per unit.")
     total_minutes = graphene.Int(required=True)
     total_units = graphene.Int(required=True)
-    total_amount = graphene.Int(required=True, description="Yen.")
+    total_amount = Yen(required=True, description="Yen.")
     received_on = graphene.Date(required=True)
     due_on = graphene.Date(required=True)
     status = graphene.String(required=True)
     allocations = graphene.List(graphene.NonNull(AllocationType), required=True)
     allocated_minutes = graphene.Int(required=True)
-    allocated_amount = graphene.Int(required=True)
+    allocated_amount = Yen(required=True)
     progress = graphene.Field(ProgressType, required=True, description="Logged in the regions.")
 
     def resolve_allocations(order, info):
@@ -197,7 +198,7 @@ class ReportFiguresType(KadoObjectType):
         permission = Perm.FEDERATION_REPORTS
 
     key = graphene.String(description="The category or client kind of this row.")
-    amount = graphene.Int(required=True, description="Yen.")
+    amount = Yen(required=True, description="Yen.")
     orders = graphene.Int(required=True)
     minutes = graphene.Int(required=True, description="Minutes logged on these orders.")
 
@@ -208,7 +209,7 @@ class RegionReportType(KadoObjectType):
         permission = Perm.FEDERATION_REPORTS
 
     region = graphene.Field(RegionType, required=True)
-    amount = graphene.Int(required=True, description="Yen.")
+    amount = Yen(required=True, description="Yen.")
     orders = graphene.Int(required=True)
     minutes = graphene.Int(required=True, description="Minutes worked in the year.")
     active_workers = graphene.Int(required=True, description="Workers who logged work in the year.")
@@ -224,7 +225,7 @@ class MonthReportType(KadoObjectType):
         permission = Perm.FEDERATION_REPORTS
 
     month = graphene.Date(required=True)
-    amount = graphene.Int(required=True)
+    amount = Yen(required=True)
     orders = graphene.Int(required=True)
     minutes = graphene.Int(required=True)
 
@@ -238,7 +239,7 @@ class ReportType(KadoObjectType):
         )
 
     fiscal_year = graphene.Int(required=True)
-    amount = graphene.Int(required=True, description="Yen of orders received in the year.")
+    amount = Yen(required=True, description="Yen of orders received in the year.")
     orders = graphene.Int(required=True)
     minutes = graphene.Int(required=True, description="Minutes worked in the year.")
     active_workers = graphene.Int(required=True)
@@ -256,6 +257,6 @@ class TrendPointType(KadoObjectType):
         permission = Perm.FEDERATION_REPORTS
 
     fiscal_year = graphene.Int(required=True)
-    amount = graphene.Int(required=True, description="Yen.")
+    amount = Yen(required=True, description="Yen.")
     orders = graphene.Int(required=True)
     regions = graphene.Int(required=True, description="Regions with orders that year.")

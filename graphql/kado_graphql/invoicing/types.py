@@ -10,6 +10,7 @@ from django.utils import translation
 
 from kado_graphql.core.connections import KadoConnection
 from kado_graphql.core.ids import GlobalIDField, to_global_id
+from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
 from kado_platform.accounts.policy import Perm
 from kado_tenants.invoicing.choices import InvoiceKind, InvoiceStatus, TaxRounding
@@ -53,7 +54,7 @@ class InvoiceLineType(KadoObjectType):
     description = graphene.String(required=True)
     transaction_date = graphene.Date(required=True)
     tax_rate = graphene.Int(required=True, description="Percent: 10 (standard) or 8 (reduced).")
-    amount = graphene.Int(required=True, description="Yen before tax (negative on a credit note).")
+    amount = Yen(required=True, description="Yen before tax (negative on a credit note).")
     order_id = graphene.ID(description="The order invoiced on this line, if any.")
     order_reference = graphene.String()
 
@@ -71,8 +72,8 @@ class InvoiceTaxSubtotalType(KadoObjectType):
         description = "The total before tax of one rate and its tax, rounded once."
 
     tax_rate = graphene.Int(required=True)
-    taxable_amount = graphene.Int(required=True)
-    tax_amount = graphene.Int(required=True)
+    taxable_amount = Yen(required=True)
+    tax_amount = Yen(required=True)
 
 
 class InvoiceType(KadoObjectType):
@@ -99,9 +100,9 @@ class InvoiceType(KadoObjectType):
     paid_on = graphene.Date()
     retain_until = graphene.Date(description="Kept at least until this day (電子帳簿保存法).")
     tax_rounding = graphene.Field(TaxRoundingEnum, required=True)
-    subtotal = graphene.Int(required=True, description="Yen before tax.")
-    tax_total = graphene.Int(required=True, description="Consumption tax, yen.")
-    total = graphene.Int(required=True, description="Yen, tax included.")
+    subtotal = Yen(required=True, description="Yen before tax.")
+    tax_total = Yen(required=True, description="Consumption tax, yen.")
+    total = Yen(required=True, description="Yen, tax included.")
     correction_reason = graphene.String(required=True)
     supersedes_id = graphene.ID(description="The version this one corrects.")
     lines = graphene.List(graphene.NonNull(InvoiceLineType), required=True)
@@ -155,8 +156,8 @@ class InvoiceFilter(graphene.InputObjectType):
 
     from_ = graphene.Date(name="from", description="Issued on or after this day.")
     to = graphene.Date(description="Issued on or before this day.")
-    min_amount = graphene.Int(description="Total (tax included) at least this many yen.")
-    max_amount = graphene.Int(description="Total (tax included) at most this many yen.")
+    min_amount = Yen(description="Total (tax included) at least this many yen.")
+    max_amount = Yen(description="Total (tax included) at most this many yen.")
     client = graphene.ID(description="The client's ID.")
     counterparty = graphene.String(description="Part of the client's name, or its 法人番号.")
     statuses = graphene.List(graphene.NonNull(InvoiceStatusEnum), description="Any of these.")
@@ -165,6 +166,6 @@ class InvoiceFilter(graphene.InputObjectType):
 class InvoiceLineInput(graphene.InputObjectType):
     description = graphene.String(required=True)
     transaction_date = graphene.Date(required=True)
-    amount = graphene.Int(required=True, description="Yen before tax, not negative.")
+    amount = Yen(required=True, description="Yen before tax, not negative.")
     tax_rate = graphene.Int(description="10 (default) or 8.")
     order_id = graphene.ID(description="An order of the corrected invoice, if the line is one.")

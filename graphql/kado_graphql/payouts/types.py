@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kado_graphql.core.connections import KadoConnection
 from kado_graphql.core.ids import GlobalIDField, to_global_id
+from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
 from kado_platform.accounts.policy import Perm
 from kado_tenants.orders.categories import Category
@@ -69,7 +70,7 @@ class PayoutLineType(KadoObjectType):
     minutes = graphene.Int(description="Approved minutes summed (hourly lines).")
     unit_price = graphene.Int(required=True, description="Yen per hour, or per unit.")
     quantity = graphene.Int(required=True)
-    amount = graphene.Int(required=True, description="Yen: rate × minutes // 60, or unit × qty.")
+    amount = Yen(required=True, description="Yen: rate × minutes // 60, or unit × qty.")
     withholding = graphene.Boolean(required=True, description="Income tax withheld on it.")
     received_on = graphene.Date(required=True)
 
@@ -92,11 +93,11 @@ class PayoutStatementType(KadoObjectType):
     closing_on = graphene.Date(required=True, description="締切日: the month's last day.")
     hourly_rate = graphene.Int(required=True)
     invoice_registration_number = graphene.String(required=True)
-    fee = graphene.Int(required=True, description="Yen, consumption tax excluded.")
-    consumption_tax = graphene.Int(required=True, description="10% for registered workers.")
-    withholding_base = graphene.Int(required=True)
-    withholding_tax = graphene.Int(required=True, description="源泉徴収税額.")
-    net_amount = graphene.Int(required=True, description="What is transferred.")
+    fee = Yen(required=True, description="Yen, consumption tax excluded.")
+    consumption_tax = Yen(required=True, description="10% for registered workers.")
+    withholding_base = Yen(required=True)
+    withholding_tax = Yen(required=True, description="源泉徴収税額.")
+    net_amount = Yen(required=True, description="What is transferred.")
     due_on = graphene.Date(required=True)
     payment_deadline = graphene.Date(
         required=True, description="The latest lawful payment date (60 days from receipt)."
@@ -145,7 +146,7 @@ class CommissionNoticeType(KadoObjectType):
     delivery_place = graphene.String(required=True)
     inspection_on = graphene.Date()
     hourly_rate = graphene.Int()
-    amount = graphene.Int()
+    amount = Yen()
     amount_computation = graphene.String(required=True)
     payment_due_on = graphene.Date(required=True)
     payment_terms = graphene.String(required=True)

@@ -12,6 +12,7 @@ import graphene
 
 from kado_graphql.core.connections import KadoConnection, KadoConnectionField
 from kado_graphql.core.ids import GlobalIDField
+from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
 from kado_graphql.region.enums import (
     ClientKindEnum,
@@ -210,7 +211,7 @@ class OrderType(KadoObjectType):
     )
     quantity = graphene.Int(required=True, description="Units; 1 for HOURLY orders.")
     estimated_minutes = graphene.Int(required=True)
-    amount = graphene.Int(required=True, description="Yen, computed from the terms.")
+    amount = Yen(required=True, description="Yen, computed from the terms.")
     status = graphene.Field(OrderStatusEnum, required=True)
     fiscal_year = graphene.Int(
         required=True, description="The Japanese fiscal year (April–March) it was received in."

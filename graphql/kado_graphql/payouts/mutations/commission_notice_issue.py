@@ -1,6 +1,7 @@
 import graphene
 
 from kado_graphql.core.mutations import KadoMutation
+from kado_graphql.core.scalars import Yen
 from kado_graphql.payouts.lookups import assignment_by_id
 from kado_graphql.payouts.types import CommissionNoticeType
 from kado_platform.accounts.policy import Perm
@@ -27,7 +28,7 @@ class CommissionNoticeIssue(KadoMutation):
         delivery_place = graphene.String()
         inspection_on = graphene.Date()
         payment_due_on = graphene.Date()
-        amount = graphene.Int(description="Yen, for per-deliverable work only.")
+        amount = Yen(description="Yen, for per-deliverable work only.")
         payment_method = graphene.String()
 
     notice = graphene.Field(CommissionNoticeType)

@@ -4,6 +4,7 @@ import graphene
 
 from kado_graphql.core.ids import decode_global_id
 from kado_graphql.core.mutations import KadoMutation
+from kado_graphql.core.scalars import Yen
 from kado_platform.accounts.policy import Perm
 from kado_tenants.payouts.services import zengin_export
 
@@ -25,7 +26,7 @@ class ZenginExport(KadoMutation):
     file_base64 = graphene.String(description="The file, base64-encoded.")
     filename = graphene.String()
     count = graphene.Int(description="Transfers in the file (the trailer's count).")
-    total = graphene.Int(description="Yen transferred (the trailer's total).")
+    total = Yen(description="Yen transferred (the trailer's total).")
     late_statement_ids = graphene.List(
         graphene.NonNull(graphene.ID), description="Statements paid after their 60-day deadline."
     )
