@@ -42,8 +42,10 @@ HERE = Path(__file__).resolve().parent
 # rollback_wsgi.py from here too.
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
+
+from trust_cases import WEBHOOK_SECRET  # noqa: E402
+
 PASSWORD = "kado-test-pass-2026"
-WEBHOOK_SECRET = "whsec_trust_tests"
 
 # ASCII markers have no base64 alphabet-only run that an ID or cursor could contain by
 # chance ('-' and ' '); the kana ones are the seed's.

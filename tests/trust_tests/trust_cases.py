@@ -34,6 +34,7 @@ from kado_graphql.schema import hub_schema, region_schema
 from kado_graphql.views import validation_rules
 from kado_platform.accounts.policy import perms_on, roles_on
 
+WEBHOOK_SECRET = "whsec_trust_tests"  # the one trust_server is started with
 ROLES = ["anonymous", "staff", "admin", "other_admin", "coordinator", "leader", "operator"]
 FEDERATION_ROLES = {"coordinator", "leader", "operator"}
 

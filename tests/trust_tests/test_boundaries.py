@@ -1,0 +1,318 @@
+"""The other leak paths: the cache, a session cookie replayed over real HTTP, Celery and
+S3 (when they exist), and Stripe's webhook delivered twice, concurrently, reordered, late.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from django.core.cache import caches
+from django.db import connection
+from django_tenants.utils import schema_context
+from trust_cases import WEBHOOK_SECRET
+
+from kado_platform.billing.testing import event_payload, signed
+
+PASSWORD = "kado-test-pass-2026"
+
+
+# --- cache ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["locmem", "redis"],
+)
+def test_the_same_cache_key_under_two_regions_never_meets(fed, settings, backend, redis_url):
+    if backend == "redis" and redis_url is None:
+        pytest.skip("no redis-server on this machine: the local-memory cache is what runs")
+    location = redis_url if backend == "redis" else "trust"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache"
+            if backend == "redis"
+            else "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": location,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+    cache = caches["default"]
+    for region in (fed.alpha, fed.beta):
+        with schema_context(region.schema_name):
+            cache.set("worker:1", f"{region.code}'s worker 1")
+    with schema_context(fed.alpha.schema_name):
+        assert cache.get("worker:1") == "alpha's worker 1"
+        cache.delete("worker:1")
+    with schema_context(fed.beta.schema_name):
+        assert cache.get("worker:1") == "beta's worker 1"
+    connection.set_schema_to_public()
+    assert cache.get("worker:1") is None  # the hub has its own key space too
+    # Every alias of the real settings uses the tenant-aware key function.
+    from kado_platform import settings as product_settings
+
+    for alias in product_settings.CACHES.values():
+        assert alias["KEY_FUNCTION"] == "django_tenants.cache.make_key"
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    import shutil
+    import socket
+    import subprocess
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
+
+
+# --- sessions over real HTTP ---------------------------------------------------------
+
+
+def _login(server, host) -> requests.Session:
+    http = server.session(host)
+    page = http.get(f"{server.url}/login/", timeout=30)
+    token = http.cookies.get("csrftoken") or re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text
+    ).group(1)
+    return http, token
+
+
+def test_a_session_cookie_replayed_on_another_host_is_refused(trust_server, fed, figures):
+    http, token = _login(trust_server, fed.alpha)
+    response = http.post(
+        f"{trust_server.url}/login/",
+        data={
+            "username": "admin@alpha.test",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token,
+        },
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text[:300]
+    cookie = http.cookies["sessionid"]
+    own = http.get(f"{trust_server.url}/workers/", timeout=30, allow_redirects=False)
+    assert own.status_code == 200 and "アルファ 花子" in own.text
+    for host in ("ALPHA.localhost.", fed.beta.host, fed.hub.host, "gamma.localhost"):
+        stolen = requests.get(
+            f"{trust_server.url}/workers/",
+            headers={"Host": f"{host}:{trust_server.port}"},
+            cookies={"sessionid": cookie},
+            timeout=30,
+            allow_redirects=False,
+        )
+        figures.add("isolation.session_replays")
+        if host == "ALPHA.localhost.":
+            # The same region spelled differently: the same session, the same data.
+            assert stolen.status_code == 200
+            continue
+        assert stolen.status_code in (302, 403, 404), (host, stolen.status_code)
+        assert "アルファ" not in stolen.text and "ベータ 花子" not in stolen.text
+    # The replay on beta ended the session everywhere: the cookie is worthless now.
+    after = http.get(f"{trust_server.url}/workers/", timeout=30, allow_redirects=False)
+    assert after.status_code == 302
+
+
+# --- Celery and S3 -------------------------------------------------------------------
+
+
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def test_celery_tasks_run_in_their_region(fed, settings):
+    """A task sent for a region reads that region's rows only, whoever sends it from where;
+    a task sent without one runs on public, where no region table exists."""
+    if not _exists("kado_platform.celery_app"):
+        pytest.skip("not yet applicable: the project has no Celery app (docs/trust.md)")
+    from django.db.utils import ProgrammingError
+
+    from kado_platform.celery_app import app, in_region
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+
+    @app.task(name=f"trust.schema_probe.{uuid.uuid4().hex[:6]}")
+    def probe():
+        from kado_tenants.workforce.models import Worker
+
+        return connection.schema_name, sorted(Worker.objects.values_list("name", flat=True))
+
+    for sender in (fed.hub, fed.alpha, fed.beta):
+        for region, other in ((fed.alpha, "ベータ"), (fed.beta, "アルファ")):
+            with schema_context(sender.schema_name):
+                schema, names = in_region(probe, region).get()
+            assert schema == region.schema_name
+            assert names and not any(other in name for name in names)
+    connection.set_schema_to_public()
+    with pytest.raises(ProgrammingError):
+        probe.delay().get()  # no region: public, where the region tables do not exist
+
+
+@pytest.mark.skipif(
+    not _exists("kado_tenants.deliverables.services"), reason="not yet applicable: no S3 files"
+)
+def test_an_s3_outage_is_a_clear_error_and_the_deliverable_stays_pending(
+    fed, in_region, settings, figures
+):
+    from kado_platform.core import storage
+    from kado_platform.core.errors import DomainError
+    from kado_tenants.deliverables import services
+    from kado_tenants.orders.models import Order
+
+    settings.KADO_S3_BUCKET = "trust-outage"
+    settings.KADO_S3_ENDPOINT_URL = "http://127.0.0.1:1"  # nothing listens: an outage
+    for name in dir(storage):
+        cache_clear = getattr(getattr(storage, name), "cache_clear", None)
+        if cache_clear is not None:
+            cache_clear()
+    admin = fed.user("alpha_admin")
+    try:
+        with in_region(fed.alpha):
+            order = Order.objects.order_by("pk").first()
+            try:
+                deliverable, _post = services.deliverable_upload_start(
+                    order=order,
+                    filename="report.pdf",
+                    content_type="application/pdf",
+                    size=1000,
+                    acting_user=admin,
+                )
+            except DomainError as error:
+                assert error.code == "storage_unavailable"
+                return
+            with pytest.raises(DomainError) as refused:
+                services.deliverable_upload_complete(deliverable=deliverable, acting_user=admin)
+            assert refused.value.code == "storage_unavailable"
+            deliverable.refresh_from_db()
+            assert deliverable.status == "pending"  # kept, to complete when S3 is back
+            assert deliverable.key.startswith(f"{fed.alpha.schema_name}/")
+            figures.note("faults.s3_outage", "storage_unavailable; deliverable kept pending")
+    finally:
+        for name in dir(storage):
+            cache_clear = getattr(getattr(storage, name), "cache_clear", None)
+            if cache_clear is not None:
+                cache_clear()
+
+
+# --- Stripe's webhook over real HTTP -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def subscription(django_db_setup, django_db_blocker):
+    """A committed platform-fee subscription of beta (gunicorn must see it), removed after."""
+    from kado_platform.audit.models import AuditEntry
+    from kado_platform.billing.models import RegionSubscription, StripeEvent
+    from kado_platform.regions.selectors import region_get
+
+    sub_id = f"sub_trust_{uuid.uuid4().hex[:10]}"
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        beta = region_get(code="beta")
+        existing = RegionSubscription.objects.filter(region=beta).first()
+        if existing is not None:
+            pytest.skip("beta already has a committed subscription")
+        row = RegionSubscription.objects.create(
+            region=beta,
+            stripe_customer_id="cus_trust",
+            stripe_subscription_id=sub_id,
+            price_id="price_trust",
+            status="active",
+            last_event_created=1,
+        )
+    yield row
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        StripeEvent.objects.filter(object_id=sub_id).delete()
+        AuditEntry.objects.filter(
+            object_type=RegionSubscription._meta.label, object_id=str(row.pk)
+        ).delete()
+        row.delete()
+
+
+def _deliver(server, fed, payload):
+    return requests.post(
+        f"{server.url}/stripe/webhook",
+        data=payload.encode(),
+        headers={
+            "Host": server.host(fed.hub),
+            "Content-Type": "application/json",
+            "Stripe-Signature": signed(payload, WEBHOOK_SECRET),
+        },
+        timeout=60,
+    )
+
+
+def test_a_stripe_event_delivered_twice_reordered_or_late_is_applied_once(
+    trust_server, fed, subscription, figures
+):
+    from kado_platform.audit.models import AuditEntry
+    from kado_platform.billing.models import RegionSubscription, StripeEvent
+
+    sub_id = subscription.stripe_subscription_id
+    now = int(time.time())
+
+    def event(event_id, type_, status, created):
+        obj = {"id": sub_id, "object": "subscription", "status": status}
+        return event_payload(event_id=f"{event_id}_{sub_id}", type=type_, obj=obj, created=created)
+
+    # The same event, 8 deliveries at once: one applies, seven are duplicates.
+    first = event("evt_past_due", "customer.subscription.updated", "past_due", now)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _i: _deliver(trust_server, fed, first), range(8)))
+    assert [a.status_code for a in answers] == [200] * 8
+    bodies = [a.json() for a in answers]
+    assert sum(not body["duplicate"] for body in bodies) == 1, bodies
+    # Late: an older event arrives after a newer one was applied.
+    late = _deliver(
+        trust_server, fed, event("evt_late", "customer.subscription.updated", "active", now - 100)
+    ).json()
+    assert late["outcome"] == "stale"
+    # Reordered: the cancellation (newer) arrives before an update (older).
+    cancel = event("evt_cancel", "customer.subscription.deleted", "canceled", now + 20)
+    update = event("evt_update", "customer.subscription.updated", "active", now + 10)
+    assert _deliver(trust_server, fed, cancel).json()["outcome"] == "applied"
+    assert _deliver(trust_server, fed, update).json()["outcome"] == "stale"
+    # And a replay of everything changes nothing more.
+    for payload in (first, cancel, update):
+        assert _deliver(trust_server, fed, payload).json()["duplicate"] is True
+    row = RegionSubscription.objects.get(pk=subscription.pk)
+    assert row.status == "canceled"
+    assert StripeEvent.objects.filter(object_id=sub_id).count() == 4
+    applied = AuditEntry.objects.filter(
+        action="region_subscription.status", object_id=str(subscription.pk)
+    ).count()
+    assert applied == 2  # past_due, then canceled: each once
+    figures.add("payments.webhook_deliveries", 8 + 3 + 3)
+    figures.note(
+        "payments.exactly_once", "8 concurrent copies → 1 applied; late and reordered → stale"
+    )
