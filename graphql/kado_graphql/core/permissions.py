@@ -52,7 +52,18 @@ def require(request, permission) -> None:
 
 class PermissionMiddleware:
     def resolve(self, next_, root, info, **kwargs):
+        # The decision depends only on the request (user, host) and the schema position, so
+        # it is made once per (parent type, field) and request: a page of 100 rows asks once.
         request = info.context
+        decided = request.__dict__.setdefault("_kado_allowed_fields", set())
+        key = (info.parent_type.name, info.field_name)
+        if key not in decided:
+            self._check(request, info)
+            decided.add(key)
+        return next_(root, info, **kwargs)
+
+    @staticmethod
+    def _check(request, info) -> None:
         parent = getattr(info.parent_type, "graphene_type", None)
         field_permissions = getattr(getattr(parent, "_meta", None), "field_permissions", None)
         if field_permissions:
@@ -71,4 +82,3 @@ class PermissionMiddleware:
         ):
             # A top-level field must return a type that declares its permission.
             raise PermissionDeniedError()
-        return next_(root, info, **kwargs)
