@@ -520,7 +520,7 @@ def _value(graphql_type, name, depth=0):
     wrong = st.one_of(st.none(), st.booleans(), _texts(), st.integers())
     if scalar == "ID":
         return st.one_of(_ids(), wrong)
-    if scalar == "Int":
+    if scalar in ("Int", "Yen"):
         return st.one_of(
             st.integers(min_value=-10, max_value=200_000),
             st.sampled_from(HUGE),

@@ -114,6 +114,8 @@ class Dummies:
             if "year" in lowered:
                 return 2023
             return 60 if "minute" in lowered else 1
+        if scalar == "Yen":  # money: an integer of yen
+            return 0 if self.refusing else 1200
         if scalar == "Float":
             return 1.0
         if scalar == "Boolean":
