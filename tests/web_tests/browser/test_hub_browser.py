@@ -158,3 +158,21 @@ def test_a_region_admin_cannot_open_the_hub_pages(site):
     site.login(fed.hub, "admin@alpha.test")
     expect(page.locator("[role=alert]")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_an_operator_manages_regions_but_reads_no_orders_or_reports(site):
+    fed, page = site.fed, site.page
+    site.login(fed.hub, "operator@kado.test")
+    expect(page.locator(".site-header")).to_contain_text(fed.hub.name)
+    site.axe("hub-home-operator")
+    # The operator's work is the hub's admin: regions and users.
+    assert site.goto(fed.hub, "/admin/regions/region/").status == 200
+    expect(page.locator("#result_list")).to_contain_text("alpha")
+    expect(page.locator("#result_list")).to_contain_text("beta")
+    # Orders across regions and leadership's reports are not an operator's pages.
+    for path in ["/board/", "/federated/", "/leadership/"]:
+        assert site.goto(fed.hub, path).status == 403
+        expect(page.locator(".site-header")).to_be_visible()
+    # Nor is any region's workspace.
+    site.goto(fed.alpha, "/")
+    expect(page).to_have_url(re.compile(r"/login/"))
