@@ -8,6 +8,7 @@ acknowledged only after it finishes (`acks_late`), and retries transient failure
 """
 
 from kado_platform.tasks.federation import index_check_all, index_rebuild_region
+from kado_platform.tasks.invoicing import invoice_email
 from kado_platform.tasks.nightly import nightly_checks
 from kado_platform.tasks.regions import region_stats
 from kado_platform.tasks.reports import report_export
@@ -15,6 +16,7 @@ from kado_platform.tasks.reports import report_export
 __all__ = [
     "index_check_all",
     "index_rebuild_region",
+    "invoice_email",
     "nightly_checks",
     "region_stats",
     "report_export",

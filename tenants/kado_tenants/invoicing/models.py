@@ -322,3 +322,18 @@ class StripeInvoice(models.Model):
 
     def __str__(self):
         return self.stripe_invoice_id
+
+
+class InvoiceEmail(models.Model):
+    """An issued invoice's PDF sent to the client by e-mail: at most once per version."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="email")
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice e-mail")
+        verbose_name_plural = _("invoice e-mails")
+
+    def __str__(self):
+        return f"{self.invoice_id} → {self.recipient}"

@@ -27,6 +27,7 @@ from kado_tenants.invoicing.choices import (
 )
 from kado_tenants.invoicing.models import (
     Invoice,
+    InvoiceEmail,
     InvoiceIssuer,
     InvoiceLine,
     InvoiceNumberCounter,
@@ -786,3 +787,49 @@ def invoice_stripe_event_apply(
         },
     )
     return outcome
+
+
+@transaction.atomic
+def invoice_email_send(*, invoice: Invoice, acting_user=None) -> InvoiceEmail:
+    """E-mail an issued invoice's PDF to its client, once per version.
+
+    The row is written first and the mail sent only after the transaction commits, so a
+    rollback sends nothing and a second call (a retried task) finds the row and sends
+    nothing again.
+    """
+    from django.core.mail import EmailMessage
+
+    from kado_tenants.invoicing.pdf import invoice_pdf
+
+    invoice = Invoice.objects.select_for_update().select_related("client").get(pk=invoice.pk)
+    existing = InvoiceEmail.objects.filter(invoice=invoice).first()
+    if existing is not None:
+        return existing
+    if invoice.status not in (InvoiceStatus.ISSUED, InvoiceStatus.PAID):
+        raise DomainError(
+            "invoice_not_issued", _("Only an issued invoice can be sent."), field="invoice"
+        )
+    recipient = (invoice.client.email or "").strip()
+    if not recipient:
+        raise DomainError(
+            "client_email_missing",
+            _("The client has no e-mail address to send the invoice to."),
+            field="email",
+        )
+    sent = InvoiceEmail.objects.create(invoice=invoice, recipient=recipient)
+    audit_record(
+        action="invoice.email",
+        actor=acting_user,
+        instance=invoice,
+        changes={"number": invoice.number, "version": invoice.version},
+    )
+    message = EmailMessage(
+        subject=f"請求書 {invoice.number} / Invoice {invoice.number}",
+        body=f"{invoice.client_name} 御中\n\n請求書 {invoice.number} を添付いたします。\n{invoice.issuer_name}\n",
+        to=[recipient],
+    )
+    message.attach(
+        f"invoice-{invoice.number}-v{invoice.version}.pdf", invoice_pdf(invoice), "application/pdf"
+    )
+    transaction.on_commit(message.send)
+    return sent
