@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kado_platform.federation.fiscal import fiscal_year_of
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.clients.choices import ClientKind
 from kado_tenants.orders.categories import Category
 from kado_tenants.workforce.choices import WorkerStatus

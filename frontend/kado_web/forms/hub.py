@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kado_platform.federation.fiscal import fiscal_year_of
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_platform.federation.selectors import ORDERINGS, skill_code_list
 from kado_platform.federation.services import allocation_create, federated_order_create
 from kado_platform.regions.selectors import region_list

@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.clients.selectors import client_list
 from kado_tenants.orders.categories import Category
 from kado_tenants.orders.lifecycle import OrderStatus, allowed_transitions
-from kado_tenants.orders.selectors import fiscal_year_of
 from kado_tenants.orders.services import (
     ContractType,
     assignment_create,

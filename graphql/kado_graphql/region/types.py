@@ -23,8 +23,9 @@ from kado_graphql.region.enums import (
     WorkerStatusEnum,
 )
 from kado_platform.accounts.policy import Perm
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.orders.lifecycle import OrderStatus, allowed_transitions
-from kado_tenants.orders.selectors import fiscal_year_of, order_progress, worklog_list
+from kado_tenants.orders.selectors import order_progress, worklog_list
 
 
 class RegionInfoType(KadoObjectType):

@@ -29,6 +29,7 @@ from django.db import connection
 from faker import Faker
 from psycopg import sql
 
+from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_of
 from kado_platform.core.validators import corporate_number_is_valid
 from kado_platform.demo.catalog import (
     AS_OF,
@@ -46,9 +47,6 @@ from kado_platform.demo.catalog import (
     RegionSpec,
 )
 from kado_platform.demo.plan import (
-    fiscal_year_end,
-    fiscal_year_of,
-    fiscal_year_start,
     split_largest_remainder,
     wareki_fiscal_year,
 )
@@ -280,8 +278,8 @@ class RegionHistory:
         # More people join as the work grows, but the pool grows slower than the volume.
         weights = [FISCAL_YEAR_TARGETS.get(year, 5_000_000) ** 0.3 for year in years]
         year = rng.choices(years, weights=weights)[0]
-        start = max(fiscal_year_start(year), self.spec.joined_on)
-        end = min(fiscal_year_end(year), AS_OF - datetime.timedelta(days=150))
+        start = max(fiscal_year_bounds(year)[0], self.spec.joined_on)
+        end = min(fiscal_year_bounds(year)[1], AS_OF - datetime.timedelta(days=150))
         if end <= start:
             return start
         return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
@@ -504,10 +502,10 @@ class RegionHistory:
         return rng.choice(self.clients[kind])
 
     def _received_on(self, spec: CategorySpec, fiscal_year: int) -> datetime.date:
-        start = max(fiscal_year_start(fiscal_year), self.spec.joined_on)
+        start = max(fiscal_year_bounds(fiscal_year)[0], self.spec.joined_on)
         if spec.earliest:
             start = max(start, datetime.date(spec.earliest[0], spec.earliest[1], 1))
-        end = min(fiscal_year_end(fiscal_year), AS_OF)
+        end = min(fiscal_year_bounds(fiscal_year)[1], AS_OF)
         if end < start:  # work that had not begun by year-end: booked on the last day
             return end
         return start + datetime.timedelta(days=self.rng.randint(0, (end - start).days))

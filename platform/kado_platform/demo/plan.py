@@ -7,10 +7,10 @@ Each split uses the largest-remainder method, so the parts add up to the whole, 
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Iterable, Mapping
 
+from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_of  # noqa: F401 (re-exported)
 from kado_platform.demo.catalog import (
     CATEGORIES,
     FISCAL_YEAR_TARGETS,
@@ -18,19 +18,6 @@ from kado_platform.demo.catalog import (
     REGIONS,
     RegionSpec,
 )
-
-
-def fiscal_year_of(day: datetime.date) -> int:
-    """Japanese fiscal year (年度): April to March; 2021-03-31 is in FY2020."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_start(fiscal_year: int) -> datetime.date:
-    return datetime.date(fiscal_year, 4, 1)
-
-
-def fiscal_year_end(fiscal_year: int) -> datetime.date:
-    return datetime.date(fiscal_year + 1, 3, 31)
 
 
 def wareki_fiscal_year(fiscal_year: int) -> str:
@@ -64,7 +51,7 @@ def fiscal_year_targets(*, scale: float = 1.0) -> dict[int, int]:
 
 def region_weight_in_year(spec: RegionSpec, fiscal_year: int) -> float:
     """A region's share weight in a year: zero before it joined, prorated in the year it did."""
-    start, end = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
+    start, end = fiscal_year_bounds(fiscal_year)
     if spec.joined_on > end:
         return 0.0
     if spec.joined_on <= start:

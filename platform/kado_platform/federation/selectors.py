@@ -8,7 +8,7 @@ from collections import Counter
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from kado_platform.federation.fiscal import fiscal_year_bounds, fiscal_year_months
+from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_months
 from kado_platform.federation.models import (
     Allocation,
     FederatedOrder,

@@ -10,7 +10,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from kado_platform.audit.services import audit_record
 from kado_platform.core.errors import DomainError, validate
-from kado_platform.federation.fiscal import fiscal_year_of
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_platform.federation.models import Allocation, FederatedOrder, FederatedOrderStatus
 from kado_platform.federation.selectors import allocated_totals
 from kado_tenants.clients.models import ClientKind

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kado_platform.audit.services import audit_record
 from kado_platform.core.errors import DomainError, validate
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.clients.models import Client
 from kado_tenants.invoicing.choices import (
     STRIPE_STATUS_RANK,
@@ -37,7 +38,6 @@ from kado_tenants.invoicing.models import (
 from kado_tenants.invoicing.tax import tax_breakdown
 from kado_tenants.orders.lifecycle import OrderStatus
 from kado_tenants.orders.models import Order
-from kado_tenants.orders.selectors import fiscal_year_of
 from kado_tenants.orders.services import order_transition
 from kado_tenants.workforce.services import check_date
 

@@ -7,18 +7,10 @@ import datetime
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_of  # noqa: F401 (re-exported)
 from kado_tenants.clients.models import Client
 from kado_tenants.orders.lifecycle import OrderStatus
 from kado_tenants.orders.models import Assignment, Order, WorkLog
-
-
-def fiscal_year_of(day: datetime.date) -> int:
-    """Japanese fiscal year (年度): FY2020 runs from 2020-04-01 to 2021-03-31."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(fiscal_year, 4, 1), datetime.date(fiscal_year + 1, 3, 31)
 
 
 def _logged_minutes_subquery():

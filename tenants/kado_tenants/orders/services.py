@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kado_platform.audit.services import audit_record
 from kado_platform.core.errors import DomainError, validate
+from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.clients.models import Client
 from kado_tenants.orders.lifecycle import (
     OPEN_STATUSES,
@@ -24,7 +25,6 @@ from kado_tenants.orders.lifecycle import (
     can_transition,
 )
 from kado_tenants.orders.models import Assignment, ContractType, Order, WorkLog
-from kado_tenants.orders.selectors import fiscal_year_of
 from kado_tenants.workforce.models import MINUTES_PER_DAY, Worker, WorkerStatus
 from kado_tenants.workforce.services import check_date, check_whole_number
 

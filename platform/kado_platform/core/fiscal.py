@@ -1,4 +1,7 @@
-"""The Japanese fiscal year (年度): April to March, named by the year it starts in."""
+"""The Japanese fiscal year (年度): April to March, named by the year it starts in.
+
+One home for both schemas: region code, the federation and the demo all count years here.
+"""
 
 import datetime
 
