@@ -257,3 +257,32 @@ def test_only_region_admins_and_only_their_region(gql, orders, fed):
         edge["node"]["clientName"] != "株式会社グラフ商事"
         for edge in beta_list["data"]["invoices"]["edges"]
     )
+
+
+HUB_MONEY = """{ report(fiscalYear: 2023) {
+  billed collected paidOut byRegion { region { code } billed collected paidOut }
+} }"""
+
+
+def _hub_money(gql, fed):
+    body = gql(HUB_MONEY, user="leader", region=fed.hub)
+    assert "errors" not in body, body
+    report = body["data"]["report"]
+    for kind in ("billed", "collected", "paidOut"):
+        assert report[kind] == sum(row[kind] for row in report["byRegion"]), kind
+    return report, {row["region"]["code"]: row for row in report["byRegion"]}
+
+
+def test_an_issued_invoice_reaches_the_hub_report_as_billed(gql, orders, fed):
+    before, before_regions = _hub_money(gql, fed)
+    invoice = _issued(gql, orders)
+    after, after_regions = _hub_money(gql, fed)
+
+    assert invoice["total"] == 346
+    assert after_regions["alpha"]["billed"] - before_regions["alpha"]["billed"] == 346
+    assert after["billed"] - before["billed"] == 346
+    assert after_regions["alpha"]["collected"] == before_regions["alpha"]["collected"]
+    assert after_regions["beta"] == before_regions["beta"]
+    body = gql(HUB_MONEY, user="coordinator", region=fed.hub)
+    assert body["data"] is None or body["data"]["report"] is None
+    assert body["errors"]

@@ -586,3 +586,50 @@ def test_a_cancelled_order_takes_no_work(api, mutate):
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("assignmentId", "order_cancelled")
     ]
+
+
+def test_assigning_work_under_the_freelance_act_issues_its_notice(api, mutate):
+    tag = unique("Act")
+    client = done(mutate("clientCreate", {"name": tag, "kind": "MUNICIPALITY"}))["client"]
+    order = done(
+        mutate(
+            "orderCreate",
+            {
+                "clientId": client["id"],
+                "title": tag,
+                "category": "DATA_ENTRY",
+                "contractType": "PER_DELIVERABLE",
+                "unitPrice": 500,
+                "quantity": 20,
+                "estimatedMinutes": 600,
+                "receivedOn": "2025-04-01",
+                "dueOn": "2025-04-30",
+            },
+            "order { id }",
+        )
+    )["order"]
+    worker = _active_worker(mutate, f"{tag} 人")
+    values = {"orderId": order["id"], "workerId": worker["id"], "assignedOn": "2025-04-02"}
+
+    missing = mutate("assignmentCreate", values)
+    assert [(e["field"], e["code"]) for e in missing["errors"]] == [
+        ("agreedAmount", "agreed_amount_required")
+    ]
+    state = read(api, ORDER_STATE, {"id": order["id"]})["order"]
+    assert state["assignments"] == [], "a refused assignment writes nothing"
+
+    assignment = done(
+        mutate(
+            "assignmentCreate",
+            {**values, "agreedAmount": 8000},
+            "assignment { id }",
+            as_user="alpha_staff",
+        )
+    )["assignment"]
+    status, body = api(
+        "mutation($a: ID!) { commissionNoticeIssue(input: {assignmentId: $a, amount: 8000}) "
+        "{ errors { code } notice { id } } }",
+        {"a": assignment["id"]},
+    )
+    assert status == 200 and "errors" not in body, body
+    assert body["data"]["commissionNoticeIssue"]["errors"] == [{"code": "notice_exists"}]

@@ -134,13 +134,16 @@ class Maker:
         order = self.order(**overrides)
         return order_transition(order=order, to_status="in_progress", on_date=order.received_on)
 
-    def assignment(self, *, order=None, worker=None, assigned_on=None) -> Assignment:
+    def assignment(
+        self, *, order=None, worker=None, assigned_on=None, agreed_amount=None
+    ) -> Assignment:
         order = order or self.order()
         worker = worker or self.active_worker()
         return assignment_create(
             order=order,
             worker=worker,
             assigned_on=assigned_on or order.received_on,
+            agreed_amount=agreed_amount,
             acting_user=self.acting_user,
         )
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from kado_platform.audit.models import AuditEntry
 from kado_platform.core.errors import DomainError
 from kado_tenants.orders.choices import ContractType
+from kado_tenants.orders.models import Assignment, WorkLog
 from kado_tenants.orders.services import worklog_approve, worklog_record
 from kado_tenants.payouts.models import AccommodationRequest, CommissionNotice, RelationshipEnd
 from kado_tenants.payouts.selectors import notice_exists_for, statement_risk, statements_at_risk
@@ -81,14 +82,9 @@ def test_payment_at_most_60_days_after_delivery(make, admin):
     assert "検査を完了する期日: 2023年07月05日" in notice.body
 
 
-def test_notice_is_issued_once_before_work_and_never_changes(make, admin):
-    assignment = make.assignment()
-    with pytest.raises(DomainError) as info:
-        require_commission_notice(assignment)
-    assert info.value.code == "commission_notice_missing"
-
+def test_notice_is_issued_once_and_never_changes(make, admin):
+    assignment = make.assignment()  # 2023: before the Act, so issued by hand here
     notice = commission_notice_issue(assignment=assignment)
-    require_commission_notice(assignment)
     with pytest.raises(DomainError) as info:
         commission_notice_issue(assignment=assignment)
     assert info.value.code == "notice_exists"
@@ -102,6 +98,117 @@ def test_notice_is_issued_once_before_work_and_never_changes(make, admin):
     with pytest.raises(DomainError) as info:
         commission_notice_issue(assignment=late)
     assert info.value.code == "work_already_started"
+
+
+# Commissions from the day the Act came into force (2024-11-01).
+ACT_ORDER = {"received_on": D(2025, 4, 10), "due_on": D(2025, 5, 31)}
+
+
+def test_assigning_work_under_the_act_issues_the_notice_in_the_same_transaction(make, admin):
+    order = make.order(**ACT_ORDER)
+    assignment = make.assignment(order=order)
+
+    notice = CommissionNotice.objects.get(assignment=assignment)
+    assert notice.commissioned_on == D(2025, 4, 10)
+    assert notice.delivery_on == D(2025, 5, 31)
+    assert notice.payment_due_on == D(2025, 6, 30)  # 5月末締め翌月末払い, within 60 days
+    assert notice.hourly_rate == assignment.worker.hourly_rate
+    assert notice.issued_by_id == admin.pk
+    assert "業務委託をした日: 2025年04月10日" in notice.body
+    actions = list(
+        AuditEntry.objects.filter(action__in=["assignment.create", "commission_notice.issue"])
+        .order_by("-id")
+        .values_list("action", flat=True)[:2]
+    )
+    assert actions == ["commission_notice.issue", "assignment.create"]
+    worklog_record(assignment=assignment, work_date=D(2025, 4, 11), minutes=90)
+    with pytest.raises(DomainError) as info:
+        commission_notice_issue(assignment=assignment)
+    assert info.value.code == "notice_exists"
+
+
+def test_assigning_an_overdue_order_states_delivery_no_earlier_than_the_commission(make, admin):
+    order = make.order(received_on=D(2025, 4, 10), due_on=D(2025, 4, 30))
+    assignment = make.assignment(order=order, assigned_on=D(2025, 5, 7))
+    notice = CommissionNotice.objects.get(assignment=assignment)
+    assert notice.delivery_on == D(2025, 5, 7)
+    assert notice.payment_due_on <= D(2025, 5, 7) + datetime.timedelta(days=59)
+
+
+def _nothing_written(call, code, field):
+    before = (
+        Assignment.objects.count(),
+        CommissionNotice.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    with pytest.raises(DomainError) as info:
+        call()
+    assert (info.value.code, info.value.field) == (code, field)
+    assert info.value.message
+    after = (
+        Assignment.objects.count(),
+        CommissionNotice.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    assert after == before
+
+
+def test_per_deliverable_work_under_the_act_needs_the_agreed_amount(make, admin):
+    order = make.order(
+        contract_type=ContractType.PER_DELIVERABLE, unit_price=500, quantity=10, **ACT_ORDER
+    )
+    worker = make.active_worker()
+    _nothing_written(
+        lambda: make.assignment(order=order, worker=worker),
+        "agreed_amount_required",
+        "agreed_amount",
+    )
+    for bad, code in ((0, "min_value"), (-5, "min_value"), (1.5, "not_whole_number")):
+        _nothing_written(
+            lambda bad=bad: make.assignment(order=order, worker=worker, agreed_amount=bad),
+            code,
+            "agreed_amount",
+        )
+
+    assignment = make.assignment(order=order, worker=worker, agreed_amount=4_000)
+    notice = CommissionNotice.objects.get(assignment=assignment)
+    assert notice.amount == 4_000 and "4,000円" in notice.body
+
+
+def test_hourly_work_states_no_fixed_amount(make, admin):
+    order = make.order(**ACT_ORDER)
+    worker = make.active_worker()
+    _nothing_written(
+        lambda: make.assignment(order=order, worker=worker, agreed_amount=10_000),
+        "agreed_amount_not_hourly",
+        "agreed_amount",
+    )
+
+
+def test_no_work_is_logged_under_the_act_without_a_notice(make, admin):
+    """A row that reached the table without the service (an import, say) cannot start work."""
+    order = make.started_order(**ACT_ORDER)
+    bare = Assignment.objects.create(
+        order=order, worker=make.active_worker(), assigned_on=D(2025, 4, 10)
+    )
+    with pytest.raises(DomainError) as info:
+        worklog_record(assignment=bare, work_date=D(2025, 4, 11), minutes=60)
+    assert (info.value.code, info.value.field) == ("commission_notice_missing", "assignment")
+    assert not WorkLog.objects.filter(assignment=bare).exists()
+
+    commission_notice_issue(assignment=bare, acting_user=admin)
+    require_commission_notice(bare)
+    worklog_record(assignment=bare, work_date=D(2025, 4, 11), minutes=60)
+    assert WorkLog.objects.filter(assignment=bare).count() == 1
+
+
+def test_work_commissioned_before_the_act_needs_no_notice(make, admin):
+    assignment = make.assignment(
+        order=make.order(received_on=D(2024, 10, 31), due_on=D(2024, 11, 29))
+    )
+    assert not notice_exists_for(assignment)
+    require_commission_notice(assignment)
+    worklog_record(assignment=assignment, work_date=D(2024, 10, 31), minutes=30)
 
 
 def test_per_deliverable_notice_needs_the_amount(make, admin):

@@ -118,18 +118,30 @@ class WorkerChoiceField(forms.ModelChoiceField):
 class AssignmentForm(ServiceForm):
     worker = WorkerChoiceField(label=_("Worker"), queryset=None)
     assigned_on = forms.DateField(label=_("Assigned on"), widget=DateInput())
+    agreed_amount = forms.IntegerField(
+        label=_("Agreed fee (yen)"),
+        required=False,
+        min_value=1,
+        help_text=_("Per-deliverable work only: the fee stated in the terms notice (3条通知)."),
+    )
 
     def __init__(self, *args, order, assigned_worker_ids=(), **kwargs):
         self.order = order
         super().__init__(*args, **kwargs)
+        if order.contract_type == ContractType.HOURLY:
+            del self.fields["agreed_amount"]
         self.fields["worker"].queryset = worker_list(status=WorkerStatus.ACTIVE).exclude(
             pk__in=list(assigned_worker_ids)
         )
         self.fields["assigned_on"].initial = timezone.localdate()
 
-    def perform(self, *, worker, assigned_on):
+    def perform(self, *, worker, assigned_on, agreed_amount=None):
         return assignment_create(
-            order=self.order, worker=worker, assigned_on=assigned_on, acting_user=self.user
+            order=self.order,
+            worker=worker,
+            assigned_on=assigned_on,
+            agreed_amount=agreed_amount,
+            acting_user=self.user,
         )
 
 

@@ -217,6 +217,15 @@ class RegionReportType(KadoObjectType):
         required=True, description="Second challenge: moved on to employment."
     )
     returned = graphene.Int(required=True, description="Safety net: came back to KADO.")
+    billed = Yen(
+        required=True,
+        description="Yen invoiced (current versions, tax included) under the year's numbers.",
+    )
+    collected = Yen(required=True, description="Yen received from clients in the year.")
+    paid_out = Yen(
+        required=True,
+        description="Yen transferred to workers (net) with transfer dates in the year.",
+    )
 
 
 class MonthReportType(KadoObjectType):
@@ -245,6 +254,15 @@ class ReportType(KadoObjectType):
     active_workers = graphene.Int(required=True)
     moved_to_employment = graphene.Int(required=True)
     returned = graphene.Int(required=True)
+    billed = Yen(
+        required=True,
+        description="Yen invoiced (current versions, tax included) under the year's numbers.",
+    )
+    collected = Yen(required=True, description="Yen received from clients in the year.")
+    paid_out = Yen(
+        required=True,
+        description="Yen transferred to workers (net) with transfer dates in the year.",
+    )
     by_region = graphene.List(graphene.NonNull(RegionReportType), required=True)
     by_category = graphene.List(graphene.NonNull(ReportFiguresType), required=True)
     by_client_kind = graphene.List(graphene.NonNull(ReportFiguresType), required=True)

@@ -36,6 +36,11 @@ _TABLES = {
         ("status", "skill_codes", "weekly_minutes", "joined_on", "employed_on", "returned_on"),
     ),
     "work_minutes": ("federation_workminutes", ("worker_id", "month"), ("minutes",)),
+    "money": (
+        "federation_moneyindexentry",
+        ("kind", "source_id"),
+        ("amount", "booked_on", "fiscal_year"),
+    ),
 }
 
 

@@ -97,6 +97,42 @@ class WorkMinutes(models.Model):
         return f"{self.region_id}:{self.worker_id} {self.month:%Y-%m} {self.minutes}"
 
 
+class MoneyKind(models.TextChoices):
+    BILLED = "billed", _("Billed")
+    COLLECTED = "collected", _("Collected")
+    PAID_OUT = "paid_out", _("Paid out")
+
+
+class MoneyIndexEntry(models.Model):
+    """Money that moved in a region, without counterparties: the report's money totals.
+
+    - billed: the total of each current invoice version (issued or paid), in the fiscal
+      year of its number; a chain ended by a credit note bills nothing;
+    - collected: the total of each invoice version received, in the year it was paid;
+    - paid out: each statement's net amount in a Zengin transfer, in the year of the
+      transfer date.
+    `source_id` is the invoice id (billed, collected) or the transfer item id (paid out).
+    """
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=MoneyKind.choices)
+    source_id = models.BigIntegerField()
+    amount = models.BigIntegerField()
+    booked_on = models.DateField()
+    fiscal_year = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "source_id"], name="money_index_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "kind", "region"])]
+
+    def __str__(self):
+        return f"{self.region_id}:{self.kind}:{self.source_id} {self.amount}"
+
+
 class FederatedOrderStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")

@@ -12,6 +12,8 @@ from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_months
 from kado_platform.federation.models import (
     Allocation,
     FederatedOrder,
+    MoneyIndexEntry,
+    MoneyKind,
     OrderIndexEntry,
     WorkerIndexEntry,
     WorkMinutes,
@@ -122,6 +124,17 @@ def _breakdown(entries, key: str) -> dict:
     }
 
 
+def _money_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
+    """Yen billed, collected and paid out in the year, per (region, kind)."""
+    return {
+        (row["region_id"], row["kind"]): row["amount"]
+        for row in MoneyIndexEntry.objects.filter(fiscal_year=fiscal_year)
+        .values("region_id", "kind")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    }
+
+
 def report(*, fiscal_year: int) -> dict:
     """Leadership's consolidated figures for one fiscal year (cancelled orders excluded)."""
     first, last = fiscal_year_bounds(fiscal_year)
@@ -157,6 +170,7 @@ def report(*, fiscal_year: int) -> dict:
         .annotate(amount=Sum("amount"), orders=Count("id"))
         .order_by()
     }
+    money = _money_by_region(fiscal_year)
     from kado_platform.regions.selectors import region_list
 
     regions = []
@@ -172,6 +186,7 @@ def report(*, fiscal_year: int) -> dict:
                 "active_workers": worked["workers"],
                 "moved_to_employment": employed.get(region.pk, 0),
                 "returned": returned.get(region.pk, 0),
+                **{kind: money.get((region.pk, kind), 0) for kind in MoneyKind.values},
             }
         )
     return {
@@ -182,6 +197,10 @@ def report(*, fiscal_year: int) -> dict:
         "active_workers": sum(row["workers"] for row in work_by_region.values()),
         "moved_to_employment": sum(employed.values()),
         "returned": sum(returned.values()),
+        **{
+            kind: sum(amount for (_, k), amount in money.items() if k == kind)
+            for kind in MoneyKind.values
+        },
         "by_region": regions,
         "by_category": [
             {"key": key, **figures} for key, figures in _breakdown(orders, "category").items()

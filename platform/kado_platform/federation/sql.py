@@ -158,6 +158,7 @@ BEGIN
     PERFORM public.kado_index_orders(p_schema, v_orders);
     PERFORM public.kado_index_workers(p_schema, v_workers);
     PERFORM public.kado_index_work(p_schema, v_pairs_workers, v_pairs_months);
+    PERFORM public.kado_index_money_rebuild(p_schema);
 END
 $$;
 
@@ -221,9 +222,102 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- Money: billed and collected per invoice version, paid out per transfer item.
+CREATE OR REPLACE FUNCTION public.kado_index_money_invoices(p_schema text, p_ids bigint[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_region bigint := public.kado_region_id(p_schema);
+BEGIN
+    IF v_region IS NULL OR p_ids IS NULL OR cardinality(p_ids) = 0 THEN
+        RETURN;
+    END IF;
+    DELETE FROM public.federation_moneyindexentry
+     WHERE region_id = v_region AND kind IN ('billed', 'collected') AND source_id = ANY(p_ids);
+    EXECUTE format($sql$
+        INSERT INTO public.federation_moneyindexentry
+            (region_id, kind, source_id, amount, booked_on, fiscal_year)
+        SELECT $1, 'billed', i.id, i.total, i.issued_on, i.fiscal_year
+          FROM %1$I.invoicing_invoice i
+         WHERE i.id = ANY($2) AND i.kind = 'invoice' AND i.status IN ('issued', 'paid')
+        UNION ALL
+        SELECT $1, 'collected', i.id, i.total, i.paid_on, public.kado_fiscal_year(i.paid_on)
+          FROM %1$I.invoicing_invoice i
+         WHERE i.id = ANY($2) AND i.paid_on IS NOT NULL
+    $sql$, p_schema) USING v_region, p_ids;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.kado_index_money_transfers(p_schema text, p_ids bigint[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_region bigint := public.kado_region_id(p_schema);
+BEGIN
+    IF v_region IS NULL OR p_ids IS NULL OR cardinality(p_ids) = 0 THEN
+        RETURN;
+    END IF;
+    DELETE FROM public.federation_moneyindexentry
+     WHERE region_id = v_region AND kind = 'paid_out' AND source_id = ANY(p_ids);
+    EXECUTE format($sql$
+        INSERT INTO public.federation_moneyindexentry
+            (region_id, kind, source_id, amount, booked_on, fiscal_year)
+        SELECT $1, 'paid_out', t.id, t.amount, b.transfer_date,
+               public.kado_fiscal_year(b.transfer_date)
+          FROM %1$I.payouts_transferitem t
+          JOIN %1$I.payouts_transferbatch b ON b.id = t.batch_id
+         WHERE t.id = ANY($2)
+    $sql$, p_schema) USING v_region, p_ids;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.kado_index_money_rebuild(p_schema text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_region bigint := public.kado_region_id(p_schema);
+    v_invoices bigint[];
+    v_transfers bigint[];
+BEGIN
+    DELETE FROM public.federation_moneyindexentry WHERE region_id = v_region;
+    IF to_regclass(format('%I.invoicing_invoice', p_schema)) IS NOT NULL THEN
+        EXECUTE format('SELECT ARRAY(SELECT id FROM %I.invoicing_invoice)', p_schema)
+           INTO v_invoices;
+        PERFORM public.kado_index_money_invoices(p_schema, v_invoices);
+    END IF;
+    IF to_regclass(format('%I.payouts_transferitem', p_schema)) IS NOT NULL THEN
+        EXECUTE format('SELECT ARRAY(SELECT id FROM %I.payouts_transferitem)', p_schema)
+           INTO v_transfers;
+        PERFORM public.kado_index_money_transfers(p_schema, v_transfers);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.kado_trg_money() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_ids bigint[];
+    v_rows text := CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END;
+BEGIN
+    IF TG_ARGV[0] = 'batch' THEN
+        EXECUTE format('SELECT ARRAY(SELECT t.id FROM %I.payouts_transferitem t '
+                       'JOIN %s n ON n.id = t.batch_id)', TG_TABLE_SCHEMA, v_rows) INTO v_ids;
+    ELSE
+        EXECUTE format('SELECT ARRAY(SELECT DISTINCT id FROM %s)', v_rows) INTO v_ids;
+    END IF;
+    IF TG_ARGV[0] = 'invoice' THEN
+        PERFORM public.kado_index_money_invoices(TG_TABLE_SCHEMA, v_ids);
+    ELSE
+        PERFORM public.kado_index_money_transfers(TG_TABLE_SCHEMA, v_ids);
+    END IF;
+    RETURN NULL;
+END
+$$;
 """
 
 DROP_FUNCTIONS = r"""
+DROP FUNCTION IF EXISTS public.kado_trg_money();
+DROP FUNCTION IF EXISTS public.kado_index_money_rebuild(text);
+DROP FUNCTION IF EXISTS public.kado_index_money_transfers(text, bigint[]);
+DROP FUNCTION IF EXISTS public.kado_index_money_invoices(text, bigint[]);
 DROP FUNCTION IF EXISTS public.kado_trg_worklogs();
 DROP FUNCTION IF EXISTS public.kado_trg_workers();
 DROP FUNCTION IF EXISTS public.kado_trg_orders();
@@ -234,6 +328,8 @@ DROP FUNCTION IF EXISTS public.kado_index_orders(text, bigint[]);
 DROP FUNCTION IF EXISTS public.kado_fiscal_year(date);
 DROP FUNCTION IF EXISTS public.kado_region_id(text);
 """
+
+_ALL_EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 # (table, trigger function, the column holding the affected id, events)
 _TRIGGERS = [
@@ -274,14 +370,32 @@ def _trigger_sql(table, function, column, event):
     )
 
 
-TRIGGERS = "".join(
-    _trigger_sql(table, function, column, event)
-    for table, function, column, events in _TRIGGERS
-    for event in events
-)
+def _triggers(specs) -> str:
+    return "".join(
+        _trigger_sql(table, function, column, event)
+        for table, function, column, events in specs
+        for event in events
+    )
 
-DROP_TRIGGERS = "".join(
-    f"DROP TRIGGER IF EXISTS kado_index_{table}_{event.lower()} ON {table};\n"
-    for table, _function, _column, events in _TRIGGERS
-    for event in events
-)
+
+def _drop_triggers(specs) -> str:
+    return "".join(
+        f"DROP TRIGGER IF EXISTS kado_index_{table}_{event.lower()} ON {table};\n"
+        for table, _function, _column, events in specs
+        for event in events
+    )
+
+
+TRIGGERS = _triggers(_TRIGGERS)
+DROP_TRIGGERS = _drop_triggers(_TRIGGERS)
+
+# The money tables belong to apps migrated after orders: each app installs its own.
+_INVOICE_TRIGGERS = [("invoicing_invoice", "kado_trg_money", "invoice", _ALL_EVENTS)]
+_TRANSFER_TRIGGERS = [
+    ("payouts_transferitem", "kado_trg_money", "transfer", _ALL_EVENTS),
+    ("payouts_transferbatch", "kado_trg_money", "batch", ("UPDATE",)),
+]
+INVOICE_TRIGGERS = _triggers(_INVOICE_TRIGGERS)
+DROP_INVOICE_TRIGGERS = _drop_triggers(_INVOICE_TRIGGERS)
+TRANSFER_TRIGGERS = _triggers(_TRANSFER_TRIGGERS)
+DROP_TRANSFER_TRIGGERS = _drop_triggers(_TRANSFER_TRIGGERS)

@@ -25,6 +25,11 @@ from kado_tenants.orders.lifecycle import (
     can_transition,
 )
 from kado_tenants.orders.models import Assignment, ContractType, Order, WorkLog
+from kado_tenants.payouts.services import (
+    commission_notice_issue,
+    notice_required,
+    require_commission_notice,
+)
 from kado_tenants.workforce.models import MINUTES_PER_DAY, Worker, WorkerStatus
 from kado_tenants.workforce.services import check_date, check_whole_number
 
@@ -326,10 +331,21 @@ def order_transition(
 
 @transaction.atomic
 def assignment_create(
-    *, order: Order, worker: Worker, assigned_on: datetime.date, acting_user=None
+    *,
+    order: Order,
+    worker: Worker,
+    assigned_on: datetime.date,
+    agreed_amount: int | None = None,
+    acting_user=None,
 ) -> Assignment:
-    """Place an active worker on an open order, once."""
+    """Place an active worker on an open order, once, and commission the work.
+
+    Assigning is commissioning under the Freelance Act: from 2024-11-01 the terms notice
+    (3条通知) is issued in the same transaction, so no work can start without it. Hourly
+    work states the worker's rate; per-deliverable work needs the `agreed_amount`.
+    """
     check_date(assigned_on, field="assigned_on")
+    _check_agreed_amount(order, agreed_amount, required=notice_required(assigned_on))
     _lock(order)
     if order.status not in OPEN_STATUSES:
         raise DomainError(
@@ -367,7 +383,30 @@ def assignment_create(
             "assigned_on": assigned_on.isoformat(),
         },
     )
+    if notice_required(assigned_on) or agreed_amount is not None:
+        commission_notice_issue(
+            assignment=assignment, amount=agreed_amount, acting_user=acting_user
+        )
     return assignment
+
+
+def _check_agreed_amount(order: Order, agreed_amount, *, required: bool) -> None:
+    if order.contract_type == ContractType.HOURLY:
+        if agreed_amount is not None:
+            raise DomainError(
+                "agreed_amount_not_hourly",
+                _("Hourly work is paid by the hour: state no fixed amount."),
+                field="agreed_amount",
+            )
+    elif agreed_amount is None:
+        if required:
+            raise DomainError(
+                "agreed_amount_required",
+                _("State the amount agreed with the worker for this per-deliverable work."),
+                field="agreed_amount",
+            )
+    else:
+        check_whole_number(agreed_amount, field="agreed_amount", minimum=1)
 
 
 # --- work logs ------------------------------------------------------------------------
@@ -385,6 +424,7 @@ def worklog_record(
     """Record a worker's minutes on one order on one day; a day has 1,440 minutes in all."""
     check_whole_number(minutes, field="minutes", minimum=1, maximum=MINUTES_PER_DAY)
     check_date(work_date, field="work_date")
+    require_commission_notice(assignment)
     # The worker's row serialises logs for the same worker, so two orders cannot together
     # pass the daily limit; the order's row serialises against its own transitions.
     list(Worker.objects.select_for_update().filter(pk=assignment.worker_id).values_list("pk"))

@@ -38,6 +38,9 @@ CONSUMPTION_TAX_PERCENT = 10
 # Freelance Act art. 4(1): payment within 60 days counted from the day of receipt (that
 # day is day 1), so the last allowed date is receipt + 59 days.
 PAYMENT_PERIOD_DAYS = 60
+# The day the Freelance Act came into force: work commissioned from then on needs its
+# 3条通知 before it starts; earlier commissions are not covered (附則第1条).
+FREELANCE_ACT_IN_FORCE = datetime.date(2024, 11, 1)
 AT_RISK_DAYS = 7
 
 

@@ -8,15 +8,9 @@ a kana reading, a bank or account number, or the content of an accommodation req
 The money rules (rounding, withholding, consumption tax) are in `kado_tenants.payouts.money`;
 the Zengin layout in `kado_tenants.payouts.zengin`.
 
-Hooks for the orders services (not called from here, to keep orders independent):
-
-- `assignment_create` should, in its transaction and after creating the assignment, call
-  ``commission_notice_issue(assignment=assignment, acting_user=acting_user)`` (the
-  defaults take the content from the order, the delivery date from its due date and the
-  payment date from the region's closing rule), or pass the terms the region agreed.
-- `worklog_record` should, before writing, call ``require_commission_notice(assignment)``
-  (or test ``notice_exists_for(assignment)`` from the selectors) so no work is logged on
-  an assignment whose 3条通知 has not been issued.
+The orders services call in here: `assignment_create` issues the 3条通知 in its own
+transaction (`commission_notice_issue`), and `worklog_record` refuses work on an
+assignment without one (`require_commission_notice`).
 """
 
 from __future__ import annotations
@@ -833,9 +827,14 @@ def zengin_export(
 # --- Freelance Act (特定受託事業者に係る取引の適正化等に関する法律, in force 2024-11-01) ----
 
 
+def notice_required(commissioned_on: datetime.date) -> bool:
+    """Whether a commission of that day falls under the Freelance Act (from 2024-11-01)."""
+    return commissioned_on >= money.FREELANCE_ACT_IN_FORCE
+
+
 def require_commission_notice(assignment) -> None:
-    """Refuse work on an assignment whose 3条通知 was not issued (for `worklog_record`)."""
-    if not notice_exists_for(assignment):
+    """Refuse work on an assignment under the Act whose 3条通知 was not issued."""
+    if notice_required(assignment.assigned_on) and not notice_exists_for(assignment):
         raise DomainError(
             "commission_notice_missing",
             _("Issue the terms notice (3条通知) for this assignment before work is logged."),
@@ -891,7 +890,7 @@ def commission_notice_issue(
     day included), so a payment date after `delivery_on + 59 days` is refused.
 
     Defaults: the content is the order's title and category; the delivery date its due
-    date; the place 'electronic submission'; the date commissioned the assignment's date;
+    date (or the date commissioned, for an order already past its due date); the place 'electronic submission'; the date commissioned the assignment's date;
     the payment date the region's payday for the delivery month (月末締め), never past the
     60-day limit. Hourly orders state the hourly rate and how minutes become yen; a
     per-deliverable order needs the `amount` agreed.
@@ -900,7 +899,7 @@ def commission_notice_issue(
     order, worker = assignment.order, assignment.worker
     settings = payout_settings_get()
     commissioned_on = check_date(commissioned_on or assignment.assigned_on, field="commissioned_on")
-    delivery_on = check_date(delivery_on or order.due_on, field="delivery_on")
+    delivery_on = check_date(delivery_on or max(order.due_on, commissioned_on), field="delivery_on")
     if inspection_on is not None:
         check_date(inspection_on, field="inspection_on")
     if CommissionNotice.objects.filter(assignment=assignment).exists():

@@ -1,0 +1,21 @@
+from django.db import migrations
+
+from kado_platform.federation.sql import DROP_INVOICE_TRIGGERS, INVOICE_TRIGGERS
+
+
+class Migration(migrations.Migration):
+    """The region's money reaches the federation's read model in its own transactions;
+    what the region already holds is indexed once, here."""
+
+    dependencies = [
+        ("invoicing", "0003_invoice_email"),
+        ("federation", "0004_money_index"),
+    ]
+
+    operations = [
+        migrations.RunSQL(INVOICE_TRIGGERS, reverse_sql=DROP_INVOICE_TRIGGERS),
+        migrations.RunSQL(
+            "SELECT public.kado_index_money_rebuild(current_schema())",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
+    ]
