@@ -33,6 +33,27 @@ REGION_NAV = [
         },
     ),
     ("worklog_list", _("Work logs"), Perm.REGION_READ, {"worklog_list", "worklog_approve"}),
+    (
+        "invoice_list",
+        _("Invoices"),
+        Perm.REGION_ADMIN,
+        {
+            "invoice_list",
+            "invoice_create",
+            "invoice_detail",
+            "invoice_issue",
+            "invoice_paid",
+            "invoice_correct",
+            "invoice_credit_note",
+        },
+    ),
+    (
+        "payout_list",
+        _("Payout statements"),
+        Perm.REGION_ADMIN,
+        {"payout_list", "payout_generate", "payout_detail", "payout_approve"},
+    ),
+    ("zengin_export", _("Zengin transfers"), Perm.REGION_ADMIN, {"zengin_export"}),
 ]
 HUB_NAV = [
     ("home", _("Home"), Perm.SIGN_IN, {"home"}),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kado_web.views import clients, orders, workers, worklogs
+from kado_web.views import clients, invoicing, orders, payouts, workers, worklogs
 from kado_web.views.dashboard import DashboardView
 
 urlpatterns = [
@@ -30,6 +30,27 @@ urlpatterns = [
     path(
         "worklogs/<int:pk>/approve/", worklogs.WorkLogApproveView.as_view(), name="worklog_approve"
     ),
+    path("invoices/", invoicing.InvoiceListView.as_view(), name="invoice_list"),
+    path("invoices/new/", invoicing.InvoiceCreateView.as_view(), name="invoice_create"),
+    path("invoices/<int:pk>/", invoicing.InvoiceDetailView.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/pdf/", invoicing.InvoicePdfView.as_view(), name="invoice_pdf"),
+    path("invoices/<int:pk>/issue/", invoicing.InvoiceIssueView.as_view(), name="invoice_issue"),
+    path("invoices/<int:pk>/paid/", invoicing.InvoicePaidView.as_view(), name="invoice_paid"),
+    path(
+        "invoices/<int:pk>/correct/", invoicing.InvoiceCorrectView.as_view(), name="invoice_correct"
+    ),
+    path(
+        "invoices/<int:pk>/credit-note/",
+        invoicing.InvoiceCreditNoteView.as_view(),
+        name="invoice_credit_note",
+    ),
+    path("payouts/", payouts.StatementListView.as_view(), name="payout_list"),
+    path("payouts/generate/", payouts.StatementGenerateView.as_view(), name="payout_generate"),
+    path("payouts/<int:pk>/", payouts.StatementDetailView.as_view(), name="payout_detail"),
+    path(
+        "payouts/<int:pk>/approve/", payouts.StatementApproveView.as_view(), name="payout_approve"
+    ),
+    path("payouts/transfers/", payouts.ZenginExportView.as_view(), name="zengin_export"),
     # The hub's pages answer here too, with the site's 404 page (their views refuse any
     # host but the hub's), so a region user never meets a bare "not found".
     path("", include("kado_web.hub_urls")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kado_tenants.orders.models import Assignment
 from kado_tenants.payouts import money
+from kado_tenants.payouts.choices import StatementStatus
 from kado_tenants.payouts.models import (
     AccommodationRequest,
     BankAccount,
@@ -17,6 +18,8 @@ from kado_tenants.payouts.models import (
     PayoutSettings,
     PayoutStatement,
     RelationshipEnd,
+    TransferBatch,
+    TransferItem,
     WithholdingCategory,
 )
 
@@ -181,3 +184,22 @@ def relationship_end_list(*, worker=None) -> QuerySet[RelationshipEnd]:
     if worker is not None:
         ends = ends.filter(worker_id=getattr(worker, "pk", worker))
     return ends.order_by("-notified_on", "-id")
+
+
+# --- Zengin transfers --------------------------------------------------------------------
+
+
+def statements_awaiting_transfer() -> QuerySet[PayoutStatement]:
+    """Approved statements in no transfer file yet: what a Zengin file may pay."""
+    return (
+        _statements()
+        .filter(status=StatementStatus.APPROVED, transfer__isnull=True)
+        .order_by("payment_deadline", "month", "worker_id", "id")
+    )
+
+
+def transfer_batch_list() -> QuerySet[TransferBatch]:
+    """Zengin files made, newest first, with the statements each one pays."""
+    return TransferBatch.objects.prefetch_related(
+        Prefetch("items", queryset=TransferItem.objects.order_by("statement_id"))
+    ).order_by("-created_at", "-id")

@@ -1,0 +1,156 @@
+"""Payout statements (支払明細) and the Zengin transfer file, for region admins.
+
+A statement shows its lines, fee, consumption tax, withholding and net payment, and a
+flag when the Freelance Act's 60-day limit is passed or near. The Zengin file is answered
+as the service built it, byte for byte (Shift_JIS, 120-byte records).
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kado_platform.accounts.policy import Perm
+from kado_tenants.payouts.selectors import (
+    payout_statement_get,
+    payout_statement_list,
+    statement_risk,
+    statements_awaiting_transfer,
+    transfer_batch_list,
+)
+from kado_web.forms.payouts import (
+    ApproveStatementForm,
+    GenerateForm,
+    StatementFilterForm,
+    ZenginExportForm,
+)
+from kado_web.views.base import PermissionView
+
+
+def with_risk(statements):
+    """Each statement with `risk` set: None, "due_soon", "overdue" or "transferred_late"."""
+    today = timezone.localdate()
+    rows = list(statements)
+    for statement in rows:
+        statement.risk = statement_risk(statement, today=today)
+    return rows
+
+
+def transfer_of(statement):
+    """The statement's transfer item, or None (the reverse one-to-one raises if missing)."""
+    return getattr(statement, "transfer", None)
+
+
+class StatementListView(PermissionView):
+    permission = Perm.REGION_ADMIN
+
+    def get(self, request, *, generate_form=None):
+        filters = StatementFilterForm(request.GET)
+        statements = payout_statement_list(
+            month=filters.value("month"), status=filters.value("status")
+        )
+        page = self.paginate(statements)
+        page.object_list = with_risk(page.object_list)
+        template = (
+            "kado_web/region/payouts/_results.html"
+            if self.is_htmx() and generate_form is None
+            else "kado_web/region/payouts/list.html"
+        )
+        return render(
+            request,
+            template,
+            {
+                "filters": filters,
+                "page": page,
+                "generate_form": generate_form or GenerateForm(user=request.user),
+            },
+        )
+
+
+class StatementGenerateView(StatementListView):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = GenerateForm(request.POST, user=request.user)
+        made = form.save()
+        if made is None:
+            return self.get(request, generate_form=form)
+        month = form.cleaned_data["month"]
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s draft statement for %(month)s.",
+                "%(count)s draft statements for %(month)s.",
+                len(made),
+            )
+            % {"count": len(made), "month": f"{month:%Y-%m}"},
+        )
+        return redirect(f"{reverse('payout_list')}?month={month:%Y-%m}")
+
+
+class StatementDetailView(PermissionView):
+    permission = Perm.REGION_ADMIN
+
+    def get(self, request, pk):
+        return self.show(request, self.found(payout_statement_get(pk=pk)))
+
+    def show(self, request, statement, *, approve_form=None):
+        statement.risk = statement_risk(statement)
+        transfer = transfer_of(statement)
+        return render(
+            request,
+            "kado_web/region/payouts/detail.html",
+            {
+                "statement": statement,
+                "lines": list(statement.lines.all()),
+                "transfer": transfer,
+                "approve_form": approve_form,
+                "can_approve": not statement.is_approved,
+            },
+        )
+
+
+class StatementApproveView(StatementDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        statement = self.found(payout_statement_get(pk=pk))
+        form = ApproveStatementForm({}, statement=statement, user=request.user)
+        if form.save() is not None:
+            messages.success(request, _("The payout statement was approved."))
+            return redirect("payout_detail", pk=statement.pk)
+        return self.show(request, self.found(payout_statement_get(pk=pk)), approve_form=form)
+
+
+class ZenginExportView(PermissionView):
+    """Choose approved statements and a transfer date; the answer is the file itself."""
+
+    permission = Perm.REGION_ADMIN
+
+    def get(self, request):
+        return self.show(request, ZenginExportForm(user=request.user))
+
+    def post(self, request):
+        form = ZenginExportForm(request.POST, user=request.user)
+        export = form.save()
+        if export is None:
+            return self.show(request, form)
+        response = HttpResponse(export.content, content_type="text/plain; charset=Shift_JIS")
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def show(self, request, form):
+        return render(
+            request,
+            "kado_web/region/payouts/zengin.html",
+            {
+                "form": form,
+                "awaiting": with_risk(statements_awaiting_transfer()),
+                "chosen": {str(value) for value in form["statements"].value() or ()},
+                "batches": self.paginate(transfer_batch_list()),
+            },
+        )
