@@ -27,6 +27,8 @@ from kado_platform.tasks import (
     nightly_checks,
     region_stats,
     report_export,
+    stripe_event_apply_task,
+    stripe_events_requeue_task,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +39,14 @@ def test_settings_ack_late_retry_and_eager_without_a_broker():
     assert app.conf.task_always_eager is True
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
-    for task in (index_rebuild_region, index_check_all, report_export, nightly_checks):
+    for task in (
+        index_rebuild_region,
+        index_check_all,
+        report_export,
+        nightly_checks,
+        stripe_event_apply_task,
+        stripe_events_requeue_task,
+    ):
         assert task.max_retries == 6 and task.retry_backoff
         assert ProgrammingError not in task.autoretry_for  # a bug is not retried
     assert app.conf.beat_schedule["nightly-checks"]["task"] == "kado.nightly_checks"
@@ -79,7 +88,8 @@ def test_nightly_checks_and_report_export(fed, settings, tmp_path):
     settings.KADO_S3_BUCKET = ""
     settings.KADO_DELIVERABLES_ROOT = tmp_path
     result = nightly_checks.delay().get()
-    assert set(result) == {"index_differences", "statements_at_risk"}
+    assert set(result) == {"index_differences", "statements_at_risk", "stripe_events_requeued"}
+    assert result["stripe_events_requeued"] == []
     key = report_export.delay(2023, "csv").get()
     assert key == "public/reports/federation-report-FY2023.csv"
     assert report_export.delay(2023, "csv").get() == key  # the same file, overwritten

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventOutcome(models.TextChoices):
+    PENDING = "pending", _("Received, not applied yet")
     APPLIED = "applied", _("Applied")
     IGNORED = "ignored", _("Ignored (not a type we act on)")
     STALE = "stale", _("Older than the state it would change")

@@ -2,6 +2,7 @@
 and the platform-fee subscription of each partner region (Stripe Billing on the hub)."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kado_platform.billing.choices import EventOutcome, SubscriptionStatus
@@ -9,7 +10,12 @@ from kado_platform.regions.models import Region
 
 
 class StripeEvent(models.Model):
-    """A Stripe webhook event, recorded once by its id: a replay finds it and does nothing."""
+    """A Stripe webhook event, recorded once by its id: a replay finds it and does nothing.
+
+    The webhook records it and a background task applies it; `processed_at` is set in the
+    transaction that makes the effect, so an event is applied once or not at all, and one
+    received but never applied stays visible (`processed_at` empty) until it is.
+    """
 
     event_id = models.CharField(_("event id"), max_length=100, unique=True)
     type = models.CharField(_("type"), max_length=100)
@@ -19,15 +25,26 @@ class StripeEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=100, blank=True)
     region_code = models.CharField(_("region"), max_length=31, blank=True)
     outcome = models.CharField(
-        _("outcome"), max_length=30, choices=EventOutcome.choices, default=EventOutcome.IGNORED
+        _("outcome"), max_length=30, choices=EventOutcome.choices, default=EventOutcome.PENDING
     )
+    # What the apply step needs of the event's object (ids, statuses, amounts, our own
+    # `kado_*` metadata) and nothing more: no names or addresses of Stripe's customers.
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Stripe event")
         verbose_name_plural = _("Stripe events")
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["object_id"], name="stripeevent_object")]
+        indexes = [
+            models.Index(fields=["object_id"], name="stripeevent_object"),
+            models.Index(
+                fields=["received_at"],
+                name="stripeevent_unprocessed",
+                condition=Q(processed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.event_id} {self.type}"

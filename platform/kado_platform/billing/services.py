@@ -1,13 +1,15 @@
-"""Stripe on the hub: webhook events (each applied once, routed to its region) and the
-platform-fee subscription each partner region pays the federation (Stripe Billing)."""
+"""Stripe on the hub: webhook events (recorded once by the webhook, applied once to their
+region by a background task) and the platform-fee subscription each partner region pays
+the federation (Stripe Billing)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from kado_platform.audit.services import audit_record
 from kado_platform.billing.choices import EventOutcome, SubscriptionStatus
@@ -43,38 +45,112 @@ def _get(obj, key, default=None):
 
 # --- webhook events -------------------------------------------------------------------
 
+# The fields of an event's object the apply step reads; names, e-mail addresses and
+# postal addresses of Stripe's customers are not kept on the hub.
+_KEPT = ("id", "object", "status", "amount_paid")
+
+
+def _essentials(data_object) -> dict:
+    kept = {key: _get(data_object, key) for key in _KEPT if _get(data_object, key) is not None}
+    metadata = _get(data_object, "metadata", {})
+    if isinstance(metadata, dict):
+        kept["metadata"] = {
+            str(key): str(value)[:200]
+            for key, value in metadata.items()
+            if str(key).startswith("kado_")
+        }
+    paid_at = _get(_get(data_object, "status_transitions", {}), "paid_at")
+    if paid_at is not None:
+        kept["status_transitions"] = {"paid_at": paid_at}
+    return kept
+
+
+def _route(event_type: str, data_object) -> tuple[str, Region | None]:
+    """(the region code the event names, the region it goes to or None)."""
+    code = str(_get(_get(data_object, "metadata", {}), "kado_region", ""))[:31]
+    if event_type in SUBSCRIPTION_EVENTS:
+        # The stored link first; our metadata when the link is not written yet.
+        row = (
+            RegionSubscription.objects.select_related("region")
+            .filter(stripe_subscription_id=str(_get(data_object, "id", "")))
+            .first()
+        )
+        if row is not None:
+            return row.region.code, row.region
+    region = Region.objects.regions().filter(code=code).first() if code else None
+    return code, region
+
 
 @transaction.atomic
 def stripe_event_record(*, event) -> tuple[StripeEvent, bool]:
-    """Apply a verified Stripe event once. Returns (the record, whether it was new).
+    """Record a verified Stripe event once, to be applied by `stripe_event_apply` (a
+    background task). Returns (the record, whether it was new).
 
     The event id is unique in the public schema: a replay (or a concurrent delivery,
-    which waits on the first one's insert) finds it and changes nothing. Any error
-    rolls the record back too, so Stripe's retry is applied afresh.
+    which waits on the first one's insert) finds it and records nothing. A type we do
+    not act on, or an event naming no region we have, is settled here and now.
     """
     connection.set_schema_to_public()
     data_object = _get(_get(event, "data", {}), "object", {})
+    event_type = str(_get(event, "type", ""))
+    code, region = _route(event_type, data_object)
     try:
         with transaction.atomic():
             record = StripeEvent.objects.create(
                 event_id=_get(event, "id", ""),
-                type=_get(event, "type", ""),
+                type=event_type,
                 created=int(_get(event, "created", 0)),
                 livemode=bool(_get(event, "livemode", False)),
                 object_id=str(_get(data_object, "id", ""))[:100],
+                region_code=code,
+                payload=_essentials(data_object),
             )
     except IntegrityError:
         return StripeEvent.objects.get(event_id=_get(event, "id", "")), False
-    if record.type in INVOICE_EVENTS:
-        record.region_code, record.outcome = _apply_invoice_event(
-            data_object, status=INVOICE_EVENTS[record.type], created=record.created
-        )
-    elif record.type in SUBSCRIPTION_EVENTS:
-        record.region_code, record.outcome = _apply_subscription_event(
-            data_object, deleted=record.type.endswith(".deleted"), created=record.created
-        )
-    record.save(update_fields=["region_code", "outcome"])
+    if event_type not in INVOICE_EVENTS and event_type not in SUBSCRIPTION_EVENTS:
+        _settle(record, EventOutcome.IGNORED)
+    elif region is None:
+        logger.warning("Stripe event without a known region", extra={"event": record.event_id})
+        _settle(record, EventOutcome.UNROUTABLE)
     return record, True
+
+
+def _settle(record: StripeEvent, outcome: str, region_code: str | None = None) -> None:
+    record.outcome = outcome
+    if region_code is not None:
+        record.region_code = region_code
+    record.processed_at = timezone.now()
+    record.save(update_fields=["region_code", "outcome", "processed_at"])
+
+
+@transaction.atomic
+def stripe_event_apply(*, event_id: str) -> StripeEvent:
+    """Apply a recorded event to its region, once.
+
+    The event's row is locked and its `processed_at` set in the transaction that makes
+    the effect: a second run (a redelivered task, a replay re-queued, the sweep) finds it
+    set and changes nothing, and a failure half-way rolls back the effect and the marker
+    together. The lock is taken without waiting: a run that meets another run of the same
+    event raises OperationalError, and the task retries later instead of holding a worker.
+    Events of one object arriving out of order are settled by Stripe's `created` times.
+    """
+    with schema_context(get_public_schema_name()):
+        record = StripeEvent.objects.select_for_update(nowait=True).get(event_id=event_id)
+        if record.processed_at is not None:
+            return record
+        data_object = record.payload
+        if record.type in INVOICE_EVENTS:
+            code, outcome = _apply_invoice_event(
+                data_object, status=INVOICE_EVENTS[record.type], created=record.created
+            )
+        elif record.type in SUBSCRIPTION_EVENTS:
+            code, outcome = _apply_subscription_event(
+                data_object, deleted=record.type.endswith(".deleted"), created=record.created
+            )
+        else:
+            code, outcome = record.region_code, EventOutcome.IGNORED
+        _settle(record, outcome, region_code=code or record.region_code)
+        return record
 
 
 def _apply_invoice_event(invoice, *, status: str, created: int) -> tuple[str, str]:
@@ -91,6 +167,8 @@ def _apply_invoice_event(invoice, *, status: str, created: int) -> tuple[str, st
         logger.warning("Stripe invoice event without a known region or invoice")
         return code[:31], EventOutcome.UNROUTABLE
     with schema_context(region.schema_name):
+        # Same connection, same transaction: the region's rows and the hub's marker
+        # commit together.
         try:
             outcome = invoice_stripe_event_apply(
                 number=number,
@@ -105,7 +183,6 @@ def _apply_invoice_event(invoice, *, status: str, created: int) -> tuple[str, st
             # Recorded for people to settle; Stripe retrying would meet the same refusal.
             logger.warning("Stripe invoice event refused: %s", error.code)
             outcome = EventOutcome.REFUSED
-    connection.set_schema_to_public()
     return region.code, outcome
 
 

@@ -7,6 +7,7 @@ acknowledged only after it finishes (`acks_late`), and retries transient failure
 (database, broker, storage) with exponential backoff.
 """
 
+from kado_platform.tasks.billing import stripe_event_apply_task, stripe_events_requeue_task
 from kado_platform.tasks.federation import index_check_all, index_rebuild_region
 from kado_platform.tasks.invoicing import invoice_email
 from kado_platform.tasks.nightly import nightly_checks
@@ -20,4 +21,6 @@ __all__ = [
     "nightly_checks",
     "region_stats",
     "report_export",
+    "stripe_event_apply_task",
+    "stripe_events_requeue_task",
 ]

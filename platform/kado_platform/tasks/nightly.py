@@ -1,4 +1,5 @@
-"""The nightly run (settings.CELERY_BEAT_SCHEDULE): the index check and payouts at risk."""
+"""The nightly run (settings.CELERY_BEAT_SCHEDULE): the index check, payouts at risk, and
+Stripe events received but never applied (sent again)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from kado_platform.regions.selectors import region_list
 from kado_platform.tasks.base import kado_task
+from kado_platform.tasks.billing import stripe_events_requeue
 from kado_platform.tasks.federation import index_check_all
 
 logger = logging.getLogger(__name__)
@@ -37,4 +39,9 @@ def nightly_checks() -> dict:
                     "payout statements near or past their 60-day deadline",
                     extra={"region": region.schema_name, "statements": count},
                 )
-    return {"index_differences": differences, "statements_at_risk": at_risk}
+    requeued = stripe_events_requeue()
+    return {
+        "index_differences": differences,
+        "statements_at_risk": at_risk,
+        "stripe_events_requeued": requeued,
+    }
