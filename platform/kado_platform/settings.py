@@ -182,13 +182,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "kado"
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than the longest task, or Redis/SQS hand an unacknowledged task to another worker.
+# Longer than the longest task plus the longest retry wait (tasks.base: 600 s), or Redis/SQS
+# hand an unacknowledged task (acks_late) to a second worker while the first still runs it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-if CELERY_BROKER_URL.startswith("sqs://"):  # needs kombu[sqs] (pycurl) in the image
-    CELERY_BROKER_TRANSPORT_OPTIONS["region"] = env.str("AWS_REGION", default="ap-northeast-1")
+if CELERY_BROKER_URL.startswith("sqs://"):
+    # kombu's SQS transport (kombu[sqs]: boto3, and pycurl for receiving). `sqs://` alone
+    # takes the task role's credentials; `sqs://KEY:SECRET@host:port` names an endpoint.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "region": env.str("AWS_REGION", default="")
+            or env.str("AWS_DEFAULT_REGION", default="ap-northeast-1"),
+            # Queues it makes itself are named <prefix><queue>: one set per environment.
+            "queue_name_prefix": env.str(
+                "KADO_SQS_QUEUE_PREFIX",
+                default=f"kado-{env.str('KADO_ENVIRONMENT', default='development')}-",
+            ),
+            # Long polling: one ReceiveMessage waits up to this long for a message.
+            "wait_time_seconds": env.int("KADO_SQS_WAIT_SECONDS", default=20),
+            "is_secure": env.bool("KADO_SQS_IS_SECURE", default=True),
+        }
+    )
     if env.str("KADO_SQS_QUEUE_URL", default=""):
+        # In AWS the queue is Terraform's (infra/terraform/sqs.tf), with its dead-letter
+        # queue; the worker may use it but not make queues. kombu looks a predefined queue
+        # up by its prefixed name.
+        _sqs_queue = (
+            CELERY_BROKER_TRANSPORT_OPTIONS["queue_name_prefix"] + CELERY_TASK_DEFAULT_QUEUE
+        )
         CELERY_BROKER_TRANSPORT_OPTIONS["predefined_queues"] = {
-            "kado": {"url": env.str("KADO_SQS_QUEUE_URL")}
+            _sqs_queue: {"url": env.str("KADO_SQS_QUEUE_URL")}
         }
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE = {
