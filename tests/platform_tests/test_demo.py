@@ -176,6 +176,7 @@ def test_small_demo(db):
     connection.set_schema_to_public()
     _check_regions_users_and_roles(result)
     _check_region_history(result)
+    _check_money(result)
 
 
 def _check_regions_users_and_roles(small_demo):
@@ -295,3 +296,39 @@ def test_command_refuses_unknown_region_and_bad_scale(db, settings):
         call_command("demo", "--regions", "atlantis", stdout=StringIO())
     with pytest.raises(DemoError):
         DemoBuilder(scale=0)
+
+
+def _check_money(small_demo):
+    """January 2024 went through the services: notices, an invoice paid, a Zengin file."""
+    from kado_platform.federation.models import MoneyIndexEntry
+    from kado_tenants.invoicing.models import Invoice
+    from kado_tenants.payouts.models import CommissionNotice, PayoutStatement, TransferBatch
+
+    money = {region.code: region.money for region in small_demo.regions}
+    shiojiri = Region.objects.get(code="shiojiri")
+    with schema_context("shiojiri"):
+        [invoice] = Invoice.objects.all()
+        assert (invoice.status, invoice.number) == ("paid", "2023-00001")
+        assert invoice.total == money["shiojiri"].billed > 0
+        assert CommissionNotice.objects.count() == 3
+        approved = PayoutStatement.objects.filter(
+            status="approved", month=datetime.date(2024, 1, 1)
+        )
+        [batch] = TransferBatch.objects.all()
+        assert batch.count == approved.count() == money["shiojiri"].statements >= 3
+        assert not PayoutStatement.objects.filter(status="draft").exists()
+        assert batch.total == sum(s.net_amount for s in approved) == money["shiojiri"].transferred
+    connection.set_schema_to_public()
+    indexed = {
+        kind: sum(
+            MoneyIndexEntry.objects.filter(region=shiojiri, kind=kind).values_list(
+                "amount", flat=True
+            )
+        )
+        for kind in ("billed", "collected", "paid_out")
+    }
+    assert indexed == {
+        "billed": invoice.total,
+        "collected": invoice.total,
+        "paid_out": batch.total,
+    }

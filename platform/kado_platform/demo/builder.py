@@ -32,6 +32,7 @@ from kado_platform.demo.catalog import (
     RegionSpec,
 )
 from kado_platform.demo.history import RegionHistory, RegionSummary
+from kado_platform.demo.money import write_money
 from kado_platform.demo.plan import plan_yearly_amounts
 from kado_platform.regions.models import Region
 from kado_platform.regions.services import (
@@ -192,7 +193,7 @@ class DemoBuilder:
 
     def _region(self, spec: RegionSpec, budgets, result: DemoResult) -> RegionSummary:
         started = time.monotonic()
-        bar = self.progress(desc=f"{spec.name} {spec.code}", total=5 + len(FISCAL_YEARS))
+        bar = self.progress(desc=f"{spec.name} {spec.code}", total=6 + len(FISCAL_YEARS))
         try:
             bar.set_postfix_str("地域・スキーマ作成 schema")
             admin_email = demo_email("admin", spec.code)
@@ -241,13 +242,17 @@ class DemoBuilder:
                 bar.set_postfix_str("保存 writing")
                 summary = history.write(logs)
                 bar.update()
+                bar.set_postfix_str("請求・支払 money")
+                summary.money = write_money(spec, admin=admin, seed=self.seed)
+                bar.update()
             connection.set_schema_to_public()
         finally:
             bar.close()
         summary.seconds = time.monotonic() - started
         self.log(
             f"✓ {spec.name} ({spec.code}): テレワーカー {summary.workers}人, "
-            f"受注 {summary.orders}件, 稼働記録 {summary.work_logs}件 "
+            f"受注 {summary.orders}件, 稼働記録 {summary.work_logs}件, "
+            f"支払明細 {summary.money.statements}件 "
             f"[{summary.seconds:.1f}s]"
         )
         return summary

@@ -46,6 +46,7 @@ from kado_platform.demo.catalog import (
     CategorySpec,
     RegionSpec,
 )
+from kado_platform.demo.money import MoneySummary
 from kado_platform.demo.plan import (
     split_largest_remainder,
     wareki_fiscal_year,
@@ -174,6 +175,7 @@ class RegionSummary:
     work_logs: int
     totals_by_year: dict[int, int]
     seconds: float = 0.0
+    money: MoneySummary = field(default_factory=MoneySummary)
 
 
 class RegionHistory:
