@@ -10,11 +10,22 @@ The view validates in three passes, each only if the previous one passed:
    field costs 1; a field with `first` multiplies the cost of what it selects by
    `first`, another list field by KADO_GRAPHQL_LIST_COST. `first` on a connection
    must be 1..100. Introspection fields cost nothing (they are off in production).
+
+The first two passes depend only on the schema, the document's text and the limits, so a
+document that passed them is remembered (by a digest of its text, per schema, in a bounded
+LRU) and later requests with the same text skip their rules: a client sends the same few
+queries again and again, and the standard rules are the dearest part of a request after
+execution. Only passes without errors are remembered; the third pass, which depends on
+the variables, always runs.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import functools
+import hashlib
+import threading
+import weakref
+from collections import Counter, OrderedDict
 
 from django.utils.translation import gettext as _
 from graphql.validation import ValidationRule
@@ -64,7 +75,133 @@ def _depth_of(selection_set) -> int:
     return deepest
 
 
+# --------------------------------------------------------------------------- passes remembered
+
+PASSED_DOCUMENTS_KEPT = 512
+
+
+class _PassedDocuments:
+    """The (pass, text digest) pairs that passed without an error, per schema, LRU."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._by_schema = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __contains__(self, item) -> bool:
+        schema, key = item
+        with self._lock:
+            keys = self._by_schema.get(schema)
+            if keys is None or key not in keys:
+                return False
+            keys.move_to_end(key)
+            return True
+
+    def add(self, schema, key) -> None:
+        with self._lock:
+            keys = self._by_schema.setdefault(schema, OrderedDict())
+            keys[key] = None
+            keys.move_to_end(key)
+            while len(keys) > self.size:
+                keys.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_schema.clear()
+
+
+passed_documents = _PassedDocuments(PASSED_DOCUMENTS_KEPT)
+
+
+class _PassState:
+    __slots__ = ("errors", "key", "skip")
+
+    def __init__(self, key, skip: bool):
+        self.key = key
+        self.skip = skip
+        self.errors = 0
+
+
+def _state(context) -> _PassState | None:
+    return getattr(context, "_kado_pass", None)
+
+
+def _remembered(rules, pass_key) -> list[type[ValidationRule]]:
+    """`rules` as a pass that a document already seen to pass skips.
+
+    A first rule decides at the document node (the pass's key and the text's digest, for
+    this schema) and counts the errors reported from then on; a last rule remembers the
+    document when the whole pass reported nothing. An aborted validation never reaches
+    the last rule, so it is never remembered. For a remembered document every rule of the
+    pass stops at the document node (BREAK), and the first one takes each definition out
+    of the walk (REMOVE: `visit` edits a copy, which `validate` throws away; the document
+    is not touched), so that the walk itself ends there too.
+    """
+
+    class Begin(ValidationRule):
+        def enter_document(self, node, *_args):
+            source = node.loc.source.body if node.loc is not None else None
+            if source is None:
+                self.context._kado_pass = _PassState(None, False)
+                return self.BREAK
+            key = (pass_key, hashlib.sha256(source.encode()).digest())
+            state = _PassState(key, (self.context.schema, key) in passed_documents)
+            self.context._kado_pass = state
+            if state.skip:
+                return None  # stays on to end the walk at each definition
+            report = self.context.on_error
+
+            def counting(error):
+                state.errors += 1
+                report(error)
+
+            self.context.on_error = counting
+            return self.BREAK
+
+        def enter_operation_definition(self, *_args):
+            # Reached only when the document is remembered (else BREAK above).
+            return self.REMOVE
+
+        def enter_fragment_definition(self, *_args):
+            return self.REMOVE
+
+    class End(ValidationRule):
+        def enter_document(self, *_args):
+            state = _state(self.context)
+            return self.BREAK if state is None or state.skip or state.key is None else None
+
+        def leave_document(self, *_args):
+            state = _state(self.context)
+            if state is not None and state.key is not None and not state.errors:
+                passed_documents.add(self.context.schema, state.key)
+
+    return [Begin, *(_skippable(rule) for rule in rules), End]
+
+
+def _skippable(rule: type[ValidationRule]) -> type[ValidationRule]:
+    """`rule`, stopping at the document node of a pass that is known to pass."""
+    inherited = getattr(rule, "enter_document", None)
+
+    def enter_document(self, node, *args):
+        state = _state(self.context)
+        if state is not None and state.skip:
+            return self.BREAK
+        return inherited(self, node, *args) if inherited is not None else None
+
+    return type(
+        rule.__name__,
+        (rule,),
+        {"enter_document": enter_document, "__doc__": rule.__doc__, "__module__": __name__},
+    )
+
+
 def protection_rules(limits: Limits) -> list[type[ValidationRule]]:
+    """The first pass for these limits (made once per limits, not once per request)."""
+    return list(_protection_rules(limits, limits.introspection))
+
+
+@functools.lru_cache(maxsize=32)
+def _protection_rules(limits: Limits, introspection: bool) -> tuple[type[ValidationRule], ...]:
     class TextDepthRule(ValidationRule):
         def enter_document(self, node, *_args):
             for definition in node.definitions:
@@ -190,7 +327,7 @@ def protection_rules(limits: Limits) -> list[type[ValidationRule]]:
         """`__schema`/`__type` off in production (`__typename` stays); never circular."""
 
         def enter_field(self, node, *_args):
-            if node.name.value in _INTROSPECTION_ROOTS and not limits.introspection:
+            if node.name.value in _INTROSPECTION_ROOTS and not introspection:
                 self.report_error(
                     _error(_("Introspection is disabled."), codes.INTROSPECTION_DISABLED, node)
                 )
@@ -209,14 +346,19 @@ def protection_rules(limits: Limits) -> list[type[ValidationRule]]:
                 return self.BREAK
             return None
 
-    return [
-        TextDepthRule,
-        AliasLimitRule,
-        FieldRepeatRule,
-        DirectiveLimitRule,
-        MutationLimitRule,
-        IntrospectionRule,
-    ]
+    return tuple(
+        _remembered(
+            [
+                TextDepthRule,
+                AliasLimitRule,
+                FieldRepeatRule,
+                DirectiveLimitRule,
+                MutationLimitRule,
+                IntrospectionRule,
+            ],
+            ("protection", limits, introspection),
+        )
+    )
 
 
 _WALK_BUDGET = 20000
@@ -255,7 +397,10 @@ def _introspection_problem(operation, fragments):
 
 
 def standard_rules() -> tuple[type[ValidationRule], ...]:
-    return tuple(specified_rules)
+    return _STANDARD
+
+
+_STANDARD = tuple(_remembered(specified_rules, ("standard",)))
 
 
 _UNKNOWN = object()
