@@ -6,7 +6,8 @@ from kado_platform.billing.models import RegionSubscription, StripeEvent
 
 @admin.register(StripeEvent, site=hub_admin_site)
 class StripeEventAdmin(PolicyModelAdmin):
-    list_display = ["event_id", "type", "region_code", "outcome", "received_at"]
+    list_display = ["event_id", "type", "region_code", "outcome", "received_at", "processed_at"]
+    # `pending`: received, not applied yet (see `kado stripe pending`).
     list_filter = ["outcome", "type"]
     search_fields = ["event_id", "object_id"]
 

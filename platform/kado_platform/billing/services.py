@@ -130,12 +130,12 @@ def stripe_event_apply(*, event_id: str) -> StripeEvent:
     The event's row is locked and its `processed_at` set in the transaction that makes
     the effect: a second run (a redelivered task, a replay re-queued, the sweep) finds it
     set and changes nothing, and a failure half-way rolls back the effect and the marker
-    together. The lock is taken without waiting: a run that meets another run of the same
-    event raises OperationalError, and the task retries later instead of holding a worker.
-    Events of one object arriving out of order are settled by Stripe's `created` times.
+    together. A run that meets another run of the same event waits for it, then finds the
+    marker. Events of one object arriving out of order are settled by Stripe's `created`
+    times.
     """
     with schema_context(get_public_schema_name()):
-        record = StripeEvent.objects.select_for_update(nowait=True).get(event_id=event_id)
+        record = StripeEvent.objects.select_for_update().get(event_id=event_id)
         if record.processed_at is not None:
             return record
         data_object = record.payload
