@@ -215,3 +215,31 @@ def test_the_nightly_sweep_and_the_command_send_lost_events_again(post, subscrip
     assert subscription.status == "unpaid" and _status_audits(subscription) == 2
     assert subscription.last_event_created == now + 20
     assert nightly_checks.delay().get()["stripe_events_requeued"] == []
+
+
+def test_a_stripe_outage_is_a_clear_error_that_tasks_retry(fake, fed):
+    from kado_platform.billing.gateway import StripeUnavailable
+    from kado_platform.billing.models import RegionSubscription
+    from kado_platform.core.errors import DomainError
+
+    fake.down = True
+    with pytest.raises(StripeUnavailable) as info:
+        region_subscription_create(region=fed.alpha)
+    assert isinstance(info.value, DomainError) and info.value.code == "stripe_unavailable"
+    assert "Try again later" in info.value.message
+    assert fake.posts("^/v1/customers$")  # it did try, and nothing was kept
+    assert not RegionSubscription.objects.filter(region=fed.alpha).exists()
+    # A task that meets it is retried with backoff, not failed.
+    assert StripeUnavailable in stripe_event_apply_task.autoretry_for
+    # A refusal is not an outage: not retried.
+    fake.down, fake.fail_on = False, "^/v1/customers$"
+    with pytest.raises(DomainError) as refused:
+        region_subscription_create(region=fed.alpha)
+    assert refused.value.code == "stripe_error"
+    assert not isinstance(refused.value, StripeUnavailable)
+    # Stripe is back: the same idempotency keys, one customer and one subscription.
+    row = region_subscription_create(region=fed.alpha)
+    assert row.status == "active"
+    assert {s.idempotency_key for s in fake.posts("^/v1/subscriptions$")} == {
+        "region-subscription:alpha:1:subscription"
+    }

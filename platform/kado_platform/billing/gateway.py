@@ -60,12 +60,35 @@ def webhook_secret() -> str:
     return _require("STRIPE_WEBHOOK_SECRET")
 
 
+class StripeUnavailable(DomainError):
+    """Stripe could not be reached, or failed on its side (5xx, rate limit): the same
+    request can succeed later, so background tasks retry it (tasks.base.TRANSIENT)."""
+
+
+def _unavailable(error: stripe.StripeError) -> bool:
+    if isinstance(error, (stripe.APIConnectionError, stripe.RateLimitError)):
+        return True
+    return isinstance(error, stripe.APIError) or (error.http_status or 0) >= 500
+
+
 @contextlib.contextmanager
 def stripe_errors():
-    """Stripe's refusals and outages as a DomainError `stripe_error` (logged, no card data)."""
+    """Stripe's refusals as a DomainError `stripe_error`, its outages as StripeUnavailable
+    (`stripe_unavailable`); logged, no card data. Idempotency keys make a retry safe."""
     try:
         yield
     except stripe.StripeError as error:
+        if _unavailable(error):
+            logger.warning(
+                "Stripe unavailable",
+                extra={"stripe_error": type(error).__name__, "http_status": error.http_status},
+            )
+            raise StripeUnavailable(
+                "stripe_unavailable",
+                _(
+                    "Stripe cannot be reached right now; nothing was charged twice. Try again later."
+                ),
+            ) from error
         logger.warning(
             "Stripe refused a request",
             extra={"stripe_code": error.code, "http_status": error.http_status},

@@ -8,7 +8,8 @@ that records every request and answers like Stripe's API would, without the netw
 
 It keeps the objects it made (customers, invoices with their items and totals,
 subscriptions), replays the first answer for a repeated Idempotency-Key as Stripe does,
-and can be told to refuse one path (`fail_on`) or to misreport a total (`total_offset`).
+and can be told to refuse one path (`fail_on`), to be down (`down`: 503 for everything)
+or to misreport a total (`total_offset`).
 Also: `signed(payload, secret)` makes a Stripe-Signature header with stripe-python's own
 signing code.
 """
@@ -69,6 +70,7 @@ class FakeStripe(stripe.HTTPClient):
         self.sent: list[Sent] = []
         self.objects: dict[str, dict] = {}
         self.fail_on: str | None = None  # a path regex refused once (400)
+        self.down = False  # every request answered 503, as in an outage of Stripe's
         self.total_offset = 0
         self._replies: dict[str, tuple[str, int]] = {}
         self._ids = itertools.count(1)
@@ -81,6 +83,9 @@ class FakeStripe(stripe.HTTPClient):
         sent = Sent(method.upper(), path, dict(headers or {}), form)
         self.sent.append(sent)
         key = sent.idempotency_key
+        if self.down:
+            error = {"type": "api_error", "message": "Service unavailable (fake)."}
+            return json.dumps({"error": error}), 503, {"request-id": f"req_{len(self.sent)}"}
         if key is not None and key in self._replies:
             body, status = self._replies[key]
         else:

@@ -6,13 +6,19 @@ import functools
 
 from django.db import InterfaceError, OperationalError
 
+from kado_platform.billing.gateway import StripeUnavailable
 from kado_platform.celery_app import app
 from kado_platform.core.observability import log_context
 from kado_platform.core.storage import StoreUnavailable
 
 
 def _transient() -> tuple[type[BaseException], ...]:
-    found: list[type[BaseException]] = [OperationalError, InterfaceError, StoreUnavailable]
+    found: list[type[BaseException]] = [
+        OperationalError,
+        InterfaceError,
+        StoreUnavailable,
+        StripeUnavailable,
+    ]
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
