@@ -1,4 +1,5 @@
-# Web (gunicorn) and worker (Celery) services, and a one-off migration task.
+# Web (gunicorn), worker (Celery) and beat (the Celery schedule) services, and a one-off
+# migration task.
 # Every task runs in the private subnets without a public IP, as the image's non-root
 # user, on a read-only root file system (only /tmp is writable).
 
@@ -75,6 +76,21 @@ locals {
     }
   })
 
+  # Exactly one beat sends the nightly run (settings.CELERY_BEAT_SCHEDULE); its state file
+  # lives in /tmp, the only writable path.
+  beat_container = merge(local.container_base, {
+    name    = "beat"
+    command = ["celery", "-A", "kado_platform.celery_app", "beat", "--loglevel", "INFO", "--schedule", "/tmp/celerybeat-schedule"]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app["beat"].name
+        awslogs-region        = var.aws_region
+        awslogs-stream-prefix = "beat"
+      }
+    }
+  })
+
   migrate_container = merge(local.container_base, {
     name    = "migrate"
     command = ["kado", "migrate"]
@@ -118,6 +134,26 @@ resource "aws_ecs_task_definition" "worker" {
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.app.arn
   container_definitions    = jsonencode([local.worker_container])
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  volume {
+    name = "tmp"
+  }
+}
+
+resource "aws_ecs_task_definition" "beat" {
+  family                   = "${local.name}-beat"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.app.arn
+  container_definitions    = jsonencode([local.beat_container])
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -201,6 +237,32 @@ resource "aws_ecs_service" "worker" {
     security_groups  = [aws_security_group.app.id]
     assign_public_ip = false
   }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+}
+
+# One beat, never two: a deploy stops the old task before it starts the new one, so the
+# nightly run is sent once (a missed night is caught by the next; the tasks are idempotent).
+resource "aws_ecs_service" "beat" {
+  name             = "beat"
+  cluster          = aws_ecs_cluster.main.id
+  task_definition  = aws_ecs_task_definition.beat.arn
+  desired_count    = 1
+  launch_type      = "FARGATE"
+  platform_version = "LATEST"
+  propagate_tags   = "SERVICE"
+
+  network_configuration {
+    subnets          = aws_subnet.private[*].id
+    security_groups  = [aws_security_group.app.id]
+    assign_public_ip = false
+  }
+
+  deployment_minimum_healthy_percent = 0
+  deployment_maximum_percent         = 100
 
   deployment_circuit_breaker {
     enable   = true

@@ -1,7 +1,7 @@
 # Logs (JSON lines from the app: region and request id on each) and the alarms that page.
 
 resource "aws_cloudwatch_log_group" "app" {
-  for_each          = toset(["web", "worker", "migrate"])
+  for_each          = toset(["web", "worker", "beat", "migrate"])
   name              = "/${var.project}/${var.environment}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = aws_kms_key.main.arn
@@ -32,9 +32,9 @@ resource "aws_sns_topic_subscription" "alarm_email" {
   endpoint  = var.alarm_email
 }
 
-# Error lines of the web and worker logs, counted (the JSON formatter writes "level").
+# Error lines of the web, worker and beat logs, counted (the JSON formatter writes "level").
 resource "aws_cloudwatch_log_metric_filter" "app_errors" {
-  for_each       = toset(["web", "worker"])
+  for_each       = toset(["web", "worker", "beat"])
   name           = "${local.name}-${each.key}-errors"
   log_group_name = aws_cloudwatch_log_group.app[each.key].name
   pattern        = "{ $.level = \"ERROR\" || $.level = \"CRITICAL\" }"
@@ -109,6 +109,12 @@ locals {
       threshold = 10, comparison = "GreaterThanThreshold", periods = 2
       dimensions  = {}
       description = "More than 10 ERROR log lines a minute from the workers."
+    }
+    beat-errors = {
+      namespace = "KADO/${var.environment}", metric = "beat-errors", statistic = "Sum"
+      threshold = 0, comparison = "GreaterThanThreshold", periods = 1
+      dimensions  = {}
+      description = "The beat could not send the schedule: the nightly checks may not run."
     }
   }
 }

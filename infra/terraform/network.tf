@@ -165,7 +165,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
 
 resource "aws_security_group" "app" {
   name        = "${local.name}-app"
-  description = "ECS tasks (web, worker, migrate)"
+  description = "ECS tasks (web, worker, beat, migrate)"
   vpc_id      = aws_vpc.main.id
   tags        = { Name = "${local.name}-app" }
 }

@@ -204,7 +204,7 @@ def test_load_balancer_drops_invalid_headers_and_is_protected():
 # --- ECS ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("service", ["web", "worker"])
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
 def test_services_run_in_private_subnets_without_public_ips(service):
     body = resource("aws_ecs_service", service)
     assert body["launch_type"] == "FARGATE"
@@ -224,7 +224,17 @@ def test_worker_runs_celery_and_web_runs_gunicorn():
     assert '"gunicorn", "kado_platform.wsgi:application"' in RAW
 
 
-@pytest.mark.parametrize("task", ["web", "worker", "migrate"])
+def test_exactly_one_beat_sends_the_nightly_run():
+    beat = resource("aws_ecs_service", "beat")
+    assert beat["desired_count"] == 1
+    assert beat["deployment_maximum_percent"] == 100, "never two beats during a deploy"
+    assert re.search(
+        r'command\s*=\s*\["celery",\s*"-A",\s*"kado_platform.celery_app",\s*"beat"', RAW
+    )
+    assert '"--schedule", "/tmp/celerybeat-schedule"' in RAW  # the root file system is read-only
+
+
+@pytest.mark.parametrize("task", ["web", "worker", "beat", "migrate"])
 def test_task_definitions_take_secrets_from_secrets_manager(task):
     body = resource("aws_ecs_task_definition", task)
     assert body["network_mode"] == "awsvpc"
