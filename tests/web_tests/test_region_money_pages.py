@@ -342,7 +342,7 @@ def test_paid_correction_and_credit_note(fed, web, in_region, issued):
         before = _row_counts()
     wrong = admin.post(f"/invoices/{invoice.pk}/paid/", {"paid_on": "2023-07-31", "amount": "1"})
     assert wrong.status_code == 200
-    assert "231,000" in _field_error(wrong.content.decode(), "amount").replace("231000", "231,000")
+    assert "231000" in _field_error(wrong.content.decode(), "amount")  # names the total
     with in_region(fed.alpha):
         assert _row_counts() == before
         assert invoice_get(pk=invoice.pk).status == "issued"
