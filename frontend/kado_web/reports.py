@@ -131,10 +131,11 @@ TITLES = {
     "client-kinds": gettext_lazy("Orders by kind of client"),
     "months": gettext_lazy("Minutes worked by month"),
     "outcomes": gettext_lazy("Policy outcomes by region"),
+    "money": gettext_lazy("Billed, collected and paid out by region"),
 }
 REPORT_SLUGS = tuple(TITLES)
 #: Reports that depend on the chosen fiscal year (the others span every year).
-YEARLY = {"regions", "categories", "client-kinds", "months", "outcomes"}
+YEARLY = {"regions", "categories", "client-kinds", "months", "outcomes", "money"}
 
 
 def trend_table(points: list[dict]) -> ReportTable:
@@ -292,6 +293,25 @@ def outcome_table(report: dict) -> ReportTable:
     )
 
 
+def money_table(report: dict) -> ReportTable:
+    """Where the year's money went: invoiced to clients, received, transferred to workers."""
+    kinds = ("billed", "collected", "paid_out")
+    return ReportTable(
+        slug="money",
+        title=str(TITLES["money"]),
+        columns=[
+            Column(_("Region")),
+            Column(_("Billed (yen, tax included)"), YEN),
+            Column(_("Collected (yen)"), YEN),
+            Column(_("Paid out to teleworkers (yen)"), YEN),
+        ],
+        rows=[[r["region"].name, *(r[kind] for kind in kinds)] for r in report["by_region"]],
+        chart_kind="hbar",
+        chart_series=(1, 2, 3),
+        totals=[_("Total"), *(report[kind] for kind in kinds)],
+    )
+
+
 def yearly_tables(report: dict) -> list[ReportTable]:
     return [
         region_table(report),
@@ -299,4 +319,5 @@ def yearly_tables(report: dict) -> list[ReportTable]:
         client_kind_table(report),
         month_table(report),
         outcome_table(report),
+        money_table(report),
     ]

@@ -266,7 +266,7 @@ def test_xlsx_exports_hold_the_selectors_figures(fed, web):
         (r["region"].name, r["amount"], r["orders"], r["minutes"]) for r in figures["by_region"]
     ]
     everything = load_workbook(io.BytesIO(client.get("/leadership/export/all.xlsx").content))
-    assert len(everything.sheetnames) == 7
+    assert len(everything.sheetnames) == 8
     trend = everything.worksheets[0]
     assert trend["A1"].value == "年度" and trend["B1"].value == "和暦"
     assert [row[1] for row in trend.iter_rows(min_row=2, max_row=2, values_only=True)] == [
@@ -294,6 +294,22 @@ def test_csv_exports_are_utf8_with_a_bom_or_cp932_on_request(fed, web):
     text = response.content.decode("cp932")
     assert text.startswith("業務分類,受注額（円）")
     assert "AI教師データ" in text or "アノテーション" in text
+
+
+def test_money_by_region_is_on_the_dashboard_and_in_its_export(fed, web):
+    client = web(fed.hub, fed.user("leader"))
+    body = client.get("/leadership/", {"fiscal_year": 2023}).content.decode()
+    assert "請求・入金・支払（地域別）" in body and "ワーカーへの支払" in body
+    response = client.get("/leadership/export/money.csv", {"fiscal_year": 2023})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["地域", "請求額（円・税込）", "入金額（円）", "ワーカーへの支払額（円）"]
+    figures = _tables(2023)
+    kinds = ("billed", "collected", "paid_out")
+    expected = [[r["region"].name, *(str(r[k]) for k in kinds)] for r in figures["by_region"]]
+    assert rows[1:] == expected
+    for kind in kinds:
+        assert figures[kind] == sum(r[kind] for r in figures["by_region"])
 
 
 def test_unknown_exports_are_not_found(fed, web):

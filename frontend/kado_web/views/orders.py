@@ -11,6 +11,8 @@ from kado_tenants.orders.selectors import (
     order_progress,
     worklog_list,
 )
+from kado_tenants.payouts.selectors import commission_notice_list
+from kado_tenants.payouts.services import notice_required
 from kado_web.forms.orders import (
     AssignmentForm,
     OrderFilterForm,
@@ -60,11 +62,15 @@ class OrderDetailView(PermissionView):
 
     def show(self, request, order, *, transition_form=None, assignment_form=None, status=200):
         assignments = list(assignments_for(order))
+        notices = {notice.assignment_id: notice for notice in commission_notice_list(order=order)}
         can_write = self.can(Perm.REGION_WRITE)
         logged, estimated = order_progress(order)
         context = {
             "order": order,
             "assignments": assignments,
+            "assignment_rows": [
+                (a, notices.get(a.pk), notice_required(a.assigned_on)) for a in assignments
+            ],
             "logged_minutes": logged,
             "estimated_minutes": estimated,
             "transitions": transition_choices(order) if can_write else [],

@@ -141,10 +141,12 @@ def commission_notice_get(*, assignment=None, pk=None) -> CommissionNotice | Non
     return notices.first()
 
 
-def commission_notice_list(*, worker=None) -> QuerySet[CommissionNotice]:
+def commission_notice_list(*, worker=None, order=None) -> QuerySet[CommissionNotice]:
     notices = CommissionNotice.objects.select_related("assignment", "assignment__order")
     if worker is not None:
         notices = notices.filter(assignment__worker_id=getattr(worker, "pk", worker))
+    if order is not None:
+        notices = notices.filter(assignment__order_id=getattr(order, "pk", order))
     return notices.order_by("-commissioned_on", "-id")
 
 

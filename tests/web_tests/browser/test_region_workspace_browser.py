@@ -89,7 +89,12 @@ def test_a_region_admin_runs_the_workspace(site):
     assert _buttons(page) == ["cancelled", "in_progress"]
     _choose(page, "#id_worker", worker_name)
     page.click("form[action$='/assign/'] button")
-    expect(page.locator("main table").nth(0)).to_contain_text(worker_name)
+    assigned = page.locator("main table").nth(0)
+    expect(assigned).to_contain_text(worker_name)
+    # Assigning is commissioning: the 3条通知 was issued with it, and can be read here.
+    assigned.locator("details summary").click()
+    expect(assigned.locator(".notice-body")).to_contain_text("特定受託事業者: " + worker_name)
+    expect(assigned.locator(".notice-body")).to_contain_text("報酬の支払期日")
     site.axe("order-detail")
 
     page.click("button[value=in_progress]")
