@@ -52,6 +52,7 @@ import random
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -183,7 +184,9 @@ def ensure_regions(url: str, count: int, batch: int, method: str) -> dict:
     template = settings.TENANT_BASE_SCHEMA
     started = time.perf_counter()
     ddl = template_ddl(url, template) if missing and method == "dump" else ""
-    if missing and method == "clone":
+    # The first region of a database is always cloned: the dumped ones are compared with it.
+    cloned = {region_code(1)} if method == "clone" or region_code(1) in missing else set()
+    if missing and cloned:
         CloneSchema()._create_clone_schema_function()  # once, not once per region
     today = timezone.localdate()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -207,7 +210,7 @@ def ensure_regions(url: str, count: int, batch: int, method: str) -> dict:
                 )
             for code in codes:
                 with conn.transaction():
-                    if method == "clone":
+                    if method == "clone" or code in cloned:
                         conn.execute(
                             "SELECT public.clone_schema(%s, %s, 'NODATA')", [template, code]
                         )
@@ -227,10 +230,10 @@ def ensure_regions(url: str, count: int, batch: int, method: str) -> dict:
                 log(f"  regions: {len(existing) + done}/{count} ({method})")
         elapsed = time.perf_counter() - started
         same = {}
-        if method == "dump" and missing:
+        if method == "dump" and [code for code in missing if code not in cloned]:
             # The first region is made by clone_schema (see run_size): compare. clone_schema
             # renames unique constraints, so that comparison leaves constraint names out.
-            made = schema_signature(conn, missing[0])
+            made = schema_signature(conn, next(c for c in missing if c not in cloned))
             same["as_template"] = made == schema_signature(conn, template)
             same["as_clone_but_names"] = _unnamed(made) == _unnamed(
                 schema_signature(conn, region_code(1))
@@ -304,9 +307,8 @@ def region_data(code: str, orders: int, seed: int) -> dict[str, tuple[list[str],
         due = received + datetime.timedelta(days=rng.randrange(14, 120))
         category = rng.choice(categories)
         price = rng.choice((1100, 1200, 1500, 3000))
-        # Small enough that a fiscal year's total stays below 2**31 yen: the API's amounts are
-        # GraphQL Int (32-bit) and a larger total fails the whole report (docs/benchmarks.md).
-        quantity = rng.randrange(1, 12)
+        # Amounts are the Yen scalar (up to 2**53), so a year's total may pass 2**31 yen.
+        quantity = rng.randrange(1, 41)
         minutes = quantity * 60
         status = rng.choice(statuses)
         order_rows.write(
@@ -484,6 +486,21 @@ def measure(function, *, warmup: int, repeat: int) -> tuple[dict, object]:
         result = function()
         times.append(time.perf_counter() - started)
     return summary(times), result
+
+
+def measure_in_turns(functions: dict, *, warmup: int, repeat: int) -> dict:
+    """Like measure(), for several functions run in turns: {name: (summary, last result)}."""
+    results = {}
+    for _ in range(warmup):
+        for name, function in functions.items():
+            results[name] = function()
+    times = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            started = time.perf_counter()
+            results[name] = function()
+            times[name].append(time.perf_counter() - started)
+    return {name: (summary(times[name]), results[name]) for name in functions}
 
 
 def captured_sql() -> dict[str, list[str]]:
@@ -798,6 +815,35 @@ class Comparators:
                     target += cur.fetchall()
         return roll_up_report(orders, work, outcomes)
 
+    def locks_held_by_one_union(self) -> dict:
+        """Relation locks the page's UNION ALL over every region holds, and the lock table.
+
+        Run once, in a transaction rolled back at once; the shared lock table has room for
+        about max_locks_per_transaction × (max_connections + max_prepared_transactions).
+        """
+        from psycopg import sql
+
+        statement = sql.SQL(" UNION ALL ").join(
+            sql.SQL("({})").format(regional_orders_sql(code, pk)) for pk, code in self.regions
+        )
+        with self.conn.transaction(force_rollback=True), self.conn.cursor() as cur:
+            cur.execute(sql.SQL("SELECT count(*) FROM ({}) u").format(statement))
+            cur.execute(
+                "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() "
+                "AND locktype = 'relation'"
+            )
+            held = cur.fetchone()[0]
+        settings = dict(
+            self.conn.execute(
+                "SELECT name, setting::int FROM pg_settings WHERE name IN "
+                "('max_locks_per_transaction', 'max_connections', 'max_prepared_transactions')"
+            ).fetchall()
+        )
+        slots = settings["max_locks_per_transaction"] * (
+            settings["max_connections"] + settings["max_prepared_transactions"]
+        )
+        return {"held": held, "lock_table_slots": slots, "default_slots": 64 * 100, **settings}
+
     def locks_per_region(self) -> float:
         """Most relation locks one UNION ALL statement takes per region (first 10 regions)."""
         from psycopg import sql
@@ -876,7 +922,8 @@ def explain(url: str, statement: str) -> str:
 # --------------------------------------------------------------------------- the server
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, code: Path = REPO) -> subprocess.Popen:
+    """gunicorn serving `url` with the application code of the checkout at `code`."""
     import requests
 
     env = {
@@ -887,7 +934,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "KADO_GRAPHQL_RATE_LIMIT": "100000",
         "PYTHONPATH": os.pathsep.join(
-            str(REPO / d) for d in ("platform", "tenants", "graphql", "frontend")
+            str(code / d) for d in ("platform", "tenants", "graphql", "frontend")
         ),
     }
     env.pop("KADO_TESTING", None)
@@ -901,7 +948,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         env=env,
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
-        cwd=REPO,
+        cwd=code,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -948,14 +995,34 @@ def users() -> dict[str, str]:
 def run_size(url: str, count: int, args, tokens: dict, *, first: bool) -> dict:
     from django.db import connection
 
-    log(f"{count} regions: provisioning")
-    # The smallest federation is cloned as region_create clones; the rest from the dump.
-    method = args.provision if args.provision != "auto" else ("clone" if first else "dump")
-    provisioned = ensure_regions(url, count, args.batch, method)
-    regions = region_rows(count)
-    log(f"{count} regions: loading {args.orders} orders ({args.load})")
-    loaded = load(url, regions, args.orders, args.load)
+    built = built_path(args, count)
+    if args.reuse and built.exists():
+        # A federation built earlier by `--build-only` with the same size and orders.
+        saved = json.loads(built.read_text())
+        provisioned, loaded = saved["provisioning"], saved["load"]
+        regions = region_rows(count)
+        log(f"{count} regions: reusing the federation built at {saved['built_at']}")
+    else:
+        log(f"{count} regions: provisioning")
+        # The smallest federation is cloned as region_create clones; the rest from the dump.
+        method = args.provision if args.provision != "auto" else ("clone" if first else "dump")
+        provisioned = ensure_regions(url, count, args.batch, method)
+        regions = region_rows(count)
+        log(f"{count} regions: loading {args.orders} orders ({args.load})")
+        loaded = load(url, regions, args.orders, args.load)
+        built.write_text(
+            json.dumps(
+                {
+                    "built_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+                    "provisioning": provisioned,
+                    "load": loaded,
+                },
+                indent=2,
+            )
+        )
     connection.close()
+    if args.build_only:
+        return {"regions": count, "provisioning": provisioned, "load": loaded}
     statements = captured_sql()
     connection.close()
     comparators = Comparators(url, regions, statements, args.lock_budget)
@@ -964,44 +1031,89 @@ def run_size(url: str, count: int, args, tokens: dict, *, first: bool) -> dict:
     if needed > args.lock_budget:
         comparators.chunk = max(1, int(args.lock_budget // locks))
     port = free_port()
-    server = start_server(url, port, args.workers)
+    server = start_server(url, port, args.workers, Path(args.code).absolute())
     http = Http(port, tokens)
     figures = {}
     checks = {}
     without = {}
     try:
         warm, rep = args.warmup, args.repeat
-        slow = max(3, rep // 3)  # the loop and the union are slow at scale: fewer runs
+        # The loop and the union are slow at scale: fewer runs (--slow-repeat says how many).
+        slow = args.slow_repeat or max(3, rep // 3)
+        slow_warm = args.slow_warmup
         log(f"{count} regions: measuring")
-        figures["http orders"], http_orders = measure(
-            lambda: http.post(ORDERS_QUERY, orders_variables(), "coordinator"),
+        # The endpoint and the direct SQL run in turns (one of each per round), so that
+        # both meet the same load on the shared machine and their ratio is fair.
+        results = measure_in_turns(
+            {
+                "http orders": lambda: http.post(ORDERS_QUERY, orders_variables(), "coordinator"),
+                "direct orders": comparators.direct_orders,
+            },
             warmup=warm,
             repeat=rep,
         )
-        figures["http report"], http_report = measure(
-            lambda: http.post(REPORT_QUERY, {"fiscalYear": FISCAL_YEAR}, "leader"),
+        results |= measure_in_turns(
+            {
+                "http report": lambda: http.post(
+                    REPORT_QUERY, {"fiscalYear": FISCAL_YEAR}, "leader"
+                ),
+                "direct report": comparators.direct_report,
+            },
             warmup=warm,
             repeat=rep,
         )
-        figures["direct orders"], direct_orders = measure(
-            comparators.direct_orders, warmup=warm, repeat=rep
-        )
-        figures["direct report"], direct_report = measure(
-            comparators.direct_report, warmup=warm, repeat=rep
-        )
+        if args.http_only:
+            for key in ("http orders", "http report"):
+                figures[key] = results[key][0]
+            if args.compare_code:
+                # The same requests to a second gunicorn serving another checkout, in turns.
+                other_port = free_port()
+                other_server = start_server(
+                    url, other_port, args.workers, Path(args.compare_code).absolute()
+                )
+                try:
+                    other = Http(other_port, tokens)
+                    for query, variables, user in (
+                        ("orders", orders_variables(), "coordinator"),
+                        ("report", {"fiscalYear": FISCAL_YEAR}, "leader"),
+                    ):
+                        text = ORDERS_QUERY if query == "orders" else REPORT_QUERY
+                        pair = measure_in_turns(
+                            {
+                                f"http {query}": partial(http.post, text, variables, user),
+                                f"http {query} (compared)": partial(
+                                    other.post, text, variables, user
+                                ),
+                            },
+                            warmup=warm,
+                            repeat=rep,
+                        )
+                        for key, (figure, _result) in pair.items():
+                            figures[f"{key} in turns"] = figure
+                finally:
+                    other_server.terminate()
+                    other_server.wait(30)
+            return {"regions": count, "code": args.code, "figures": figures}
+        for key, (figure, _result) in results.items():
+            figures[key] = figure
+        http_orders, direct_orders = results["http orders"][1], results["direct orders"][1]
+        http_report, direct_report = results["http report"][1], results["direct report"][1]
         figures["loop orders"], loop_orders = measure(
-            comparators.loop_orders, warmup=1, repeat=slow
+            comparators.loop_orders, warmup=slow_warm, repeat=slow
         )
         figures["loop report"], loop_report = measure(
-            comparators.loop_report, warmup=1, repeat=slow
+            comparators.loop_report, warmup=slow_warm, repeat=slow
         )
         figures["union orders"], union_orders = measure(
-            comparators.union_orders, warmup=1, repeat=slow
+            comparators.union_orders, warmup=slow_warm, repeat=slow
         )
         figures["union report"], union_report = measure(
-            comparators.union_report, warmup=1, repeat=slow
+            comparators.union_report, warmup=slow_warm, repeat=slow
         )
-        without = comparators.without_new_indexes(warmup=warm, repeat=rep)
+        if not args.no_without:
+            without = comparators.without_new_indexes(warmup=warm, repeat=rep)
+        if comparators.chunk >= count:
+            figures["union locks held"] = comparators.locks_held_by_one_union()
         report = http_report["report"]
         checks = {
             "orders totalCount (http, direct, loop, union)": [
@@ -1055,6 +1167,37 @@ def run_size(url: str, count: int, args, tokens: dict, *, first: bool) -> dict:
         "explain": {"page": plan, "count": count_plan},
         "statements": statements,
     }
+
+
+def built_path(args, count: int) -> Path:
+    """Where `--build-only` leaves what it built, for `--reuse` to find."""
+    return REPO / ".data" / f"federation_scale-{args.database}-{count}-{args.orders}.json"
+
+
+def own_server(path: str, max_locks: int) -> str:
+    """A PostgreSQL cluster of the benchmark's own (pgserver, unix socket), and its URL.
+
+    A `UNION ALL` over every region needs about 21 relation locks per region in one
+    transaction: 1,741 regions need far more than a default server's lock table
+    (max_locks_per_transaction 64 × max_connections 100). Raising it takes a restart, which
+    the shared development server must not get; this one is started (and left running) with
+    `max_locks_per_transaction` = `max_locks`, every other setting as pgserver's default.
+    """
+    import warnings
+
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    import pgserver
+    from pgserver._commands import pg_ctl
+
+    pgdata = Path(path).absolute()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    current = server.psql("SHOW max_locks_per_transaction;")
+    if f" {max_locks}\n" not in current:
+        server.psql(f"ALTER SYSTEM SET max_locks_per_transaction = {int(max_locks)};")
+        pg_ctl(["-w", "restart"], pgdata=pgdata, user=server.system_user, timeout=60)
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+    return server.get_uri("postgres")
 
 
 def setup_database(url: str, name: str, fresh: bool) -> str:
@@ -1129,6 +1272,8 @@ def markdown(result: dict) -> str:
     ]
     for size in result["sizes"]:
         f, w = size["figures"], size["without_new_indexes"]
+        if not w:
+            continue
 
         def ms(row):
             return f"{row['median'] * 1000:.1f} / {row['p95'] * 1000:.1f}"
@@ -1168,13 +1313,59 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the page query")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown summary")
     parser.add_argument("--output", default=str(REPO / ".data" / "federation_scale.json"))
+    parser.add_argument(
+        "--server",
+        help="data folder of a PostgreSQL cluster of the benchmark's own (started if needed, "
+        "left running) instead of the development server",
+    )
+    parser.add_argument(
+        "--max-locks",
+        type=int,
+        default=512,
+        help="max_locks_per_transaction of the --server cluster",
+    )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="provision and load each size, then stop (implies --keep): build in the background",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure a federation that --build-only built (same --database, size, --orders)",
+    )
+    parser.add_argument("--slow-repeat", type=int, default=0, help="runs of the loop and union")
+    parser.add_argument("--slow-warmup", type=int, default=1)
+    parser.add_argument(
+        "--no-without",
+        action="store_true",
+        help="skip (a) without migration 0003's indexes (they do not depend on the regions)",
+    )
+    parser.add_argument(
+        "--code",
+        default=str(REPO),
+        help="checkout whose application gunicorn serves (e.g. a git worktree of an older "
+        "commit, to compare the endpoint before and after a change on the same data)",
+    )
+    parser.add_argument(
+        "--compare-code",
+        help="with --http-only: also serve this checkout and send the same requests to both "
+        "servers in turns",
+    )
+    parser.add_argument(
+        "--http-only",
+        action="store_true",
+        help="time the HTTP endpoint only (with --reuse and --code: a before/after run)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.regions, args.orders, args.repeat, args.warmup = "3,12", 20_000, 5, 1
+    if args.build_only:
+        args.keep = True
     sizes = sorted(int(part) for part in args.regions.split(","))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kado_platform.settings")
-    base = server_url()
+    base = own_server(args.server, args.max_locks) if args.server else server_url()
     url = setup_database(base, args.database, args.fresh)
     os.environ["DATABASE_URL"] = url
     result = {
@@ -1198,19 +1389,29 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             result["postgres"] = cursor.fetchone()[0]
+            cursor.execute("SHOW max_locks_per_transaction")
+            result["max_locks_per_transaction"] = cursor.fetchone()[0]
         tokens = users()
         for index, count in enumerate(sizes):
             size = run_size(url, count, args, tokens, first=index == 0)
             result["sizes"].append(size)
-            log(json.dumps({"regions": count, "figures": size["figures"]})[:2000])
-            Path(args.output).write_text(json.dumps(result, indent=2, default=str))
+            log(
+                json.dumps({"regions": count, "figures": size.get("figures", size.get("load"))})[
+                    :2000
+                ]
+            )
+            if not args.build_only:
+                Path(args.output).write_text(json.dumps(result, indent=2, default=str))
         connection.close()
     finally:
         if not args.keep:
             admin_sql(base, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
     result["machine"] = machine()
+    if args.build_only:
+        print(json.dumps({s["regions"]: s["load"] for s in result["sizes"]}, indent=2))
+        return
     Path(args.output).write_text(json.dumps(result, indent=2, default=str))
-    if args.markdown:
+    if args.markdown and not args.http_only:
         print(markdown(result))
     else:
         print(json.dumps({s["regions"]: s["figures"] for s in result["sizes"]}, indent=2))
