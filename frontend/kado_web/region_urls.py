@@ -51,6 +51,11 @@ urlpatterns = [
         "payouts/<int:pk>/approve/", payouts.StatementApproveView.as_view(), name="payout_approve"
     ),
     path("payouts/transfers/", payouts.ZenginExportView.as_view(), name="zengin_export"),
+    path(
+        "payouts/transfers/<int:pk>/file/",
+        payouts.TransferFileView.as_view(),
+        name="transfer_file",
+    ),
     # The hub's pages answer here too, with the site's 404 page (their views refuse any
     # host but the hub's), so a region user never meets a bare "not found".
     path("", include("kado_web.hub_urls")),

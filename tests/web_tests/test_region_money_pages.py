@@ -515,3 +515,13 @@ def test_the_zengin_file_is_the_services_bytes_and_parses_back(fed, web, in_regi
     assert filename in listed and "12,000円" in listed
     detail = admin.get(f"/payouts/{first.pk}/").content.decode()
     assert filename in detail
+
+    # The file is kept as made: downloaded again, byte for byte, by this region's admin only.
+    assert f'href="/payouts/transfers/{batch.pk}/file/"' in listed
+    again = admin.get(f"/payouts/transfers/{batch.pk}/file/")
+    assert again.status_code == 200 and again.content == response.content
+    assert again["Content-Disposition"] == response["Content-Disposition"]
+    staff = web(fed.alpha, fed.user("alpha_staff"))
+    assert staff.get(f"/payouts/transfers/{batch.pk}/file/").status_code == 403
+    other = web(fed.beta, fed.user("beta_admin"))
+    assert other.get(f"/payouts/transfers/{batch.pk}/file/").status_code == 404

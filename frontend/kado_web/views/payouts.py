@@ -20,6 +20,7 @@ from kado_tenants.payouts.selectors import (
     statement_risk,
     statements_awaiting_transfer,
     transfer_batch_list,
+    transfer_file_get,
 )
 from kado_web.forms.payouts import (
     ApproveStatementForm,
@@ -125,6 +126,23 @@ class StatementApproveView(StatementDetailView):
         return self.show(request, self.found(payout_statement_get(pk=pk)), approve_form=form)
 
 
+def zengin_file_response(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/plain; charset=Shift_JIS")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class TransferFileView(PermissionView):
+    """A Zengin file made before, byte for byte (its digest checked), to hand in again."""
+
+    permission = Perm.REGION_ADMIN
+
+    def get(self, request, pk):
+        filename, content = self.found(transfer_file_get(pk=pk))
+        return zengin_file_response(filename, content)
+
+
 class ZenginExportView(PermissionView):
     """Choose approved statements and a transfer date; the answer is the file itself."""
 
@@ -138,10 +156,7 @@ class ZenginExportView(PermissionView):
         export = form.save()
         if export is None:
             return self.show(request, form)
-        response = HttpResponse(export.content, content_type="text/plain; charset=Shift_JIS")
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return zengin_file_response(export.filename, export.content)
 
     def show(self, request, form):
         return render(

@@ -299,6 +299,9 @@ class TransferBatch(models.Model):
     count = models.PositiveIntegerField(_("transfers"))
     total = models.PositiveBigIntegerField(_("total (yen)"))
     sha256 = models.CharField(max_length=64)
+    # The file exactly as handed to the bank, kept with the batch: it can be downloaded
+    # again, and it is the record of the transfer (電子帳簿保存法).
+    content = models.BinaryField(_("file as made"), editable=False, default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by_id = models.BigIntegerField(null=True, blank=True)
 

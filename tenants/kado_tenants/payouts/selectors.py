@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -201,7 +202,21 @@ def statements_awaiting_transfer() -> QuerySet[PayoutStatement]:
 
 
 def transfer_batch_list() -> QuerySet[TransferBatch]:
-    """Zengin files made, newest first, with the statements each one pays."""
-    return TransferBatch.objects.prefetch_related(
-        Prefetch("items", queryset=TransferItem.objects.order_by("statement_id"))
-    ).order_by("-created_at", "-id")
+    """Zengin files made, newest first, with the statements each one pays (not the files)."""
+    return (
+        TransferBatch.objects.defer("content")
+        .prefetch_related(Prefetch("items", queryset=TransferItem.objects.order_by("statement_id")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def transfer_file_get(*, pk: int) -> tuple[str, bytes] | None:
+    """A Zengin file as it was made, for another download: None when there is no such
+    batch, or its stored bytes no longer match the digest recorded when it was made."""
+    batch = TransferBatch.objects.filter(pk=pk).values("filename", "content", "sha256").first()
+    if batch is None:
+        return None
+    content = bytes(batch["content"])
+    if not content or hashlib.sha256(content).hexdigest() != batch["sha256"]:
+        return None
+    return batch["filename"], content

@@ -793,6 +793,7 @@ def zengin_export(
         count=len(transfers),
         total=total,
         sha256=digest,
+        content=content,
         created_by_id=getattr(acting_user, "pk", None),
     )
     TransferItem.objects.bulk_create(
