@@ -3,12 +3,14 @@
 The hub, regions `alpha` and `beta`, their schemas and a user for each role are made
 once per test session and committed; each test then runs in a transaction that is
 rolled back. `http_server` is a real gunicorn process on the same test database, for
-tests that go through HTTP as a client would.
+tests that go through HTTP as a client would; `start_gunicorn` starts more of them with
+other settings (the trust tests' rollback and production-mode servers).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import socket
 import subprocess
@@ -216,7 +218,13 @@ def web(fed):
     return _client
 
 
-def _database_url(db: dict) -> str:
+# --- gunicorn on the test database (one home for every test that starts one) -----------
+
+# The Stripe webhook secret every gunicorn of the tests is started with.
+WEBHOOK_SECRET = "whsec_kado_tests"
+
+
+def database_url(db: dict) -> str:
     """A DATABASE_URL for the test database, for processes the tests start."""
     from urllib.parse import quote
 
@@ -229,82 +237,144 @@ def _database_url(db: dict) -> str:
     return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @dataclass
-class LiveServer:
+class Server:
+    """A gunicorn the tests started; every request goes to 127.0.0.1 with a Host header."""
+
     url: str
     port: int
+    process: subprocess.Popen
+    log_path: Path
+    webhook_secret: str
+
+    def host(self, region_or_host) -> str:
+        """`alpha.localhost:<port>` for a region (or a host name) on this server."""
+        host = getattr(region_or_host, "host", region_or_host)
+        return f"{host}:{self.port}"
 
     def host_url(self, region, path="/") -> str:
-        return f"http://{region.host}:{self.port}{path}"
+        return f"http://{self.host(region)}{path}"
 
-    def session(self, region) -> requests.Session:
-        """A requests session whose every request goes to 127.0.0.1 with the region's Host."""
+    def session(self, region_or_host) -> requests.Session:
+        """A requests session whose every request carries the region's Host."""
         session = requests.Session()
-        session.headers["Host"] = f"{region.host}:{self.port}"
+        session.headers["Host"] = self.host(region_or_host)
         return session
 
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
-@pytest.fixture(scope="session")
-def http_server(django_db_setup, django_db_blocker) -> LiveServer:
-    """gunicorn serving the test database over real HTTP on loopback."""
-    with django_db_blocker.unblock():
-        url = _database_url(connection.settings_dict)
-    port = _free_port()
-    env = {
+
+@contextlib.contextmanager
+def gunicorn(
+    db_url: str,
+    *,
+    env: dict | None = None,
+    app: str = "kado_platform.wsgi:application",
+    workers: int = 2,
+    threads: int = 4,
+    pythonpath: tuple = (),
+):
+    """gunicorn on loopback serving `app` on the test database, DEBUG on unless `env`
+    says otherwise. The GraphQL rate limits are high enough that no test's volume meets
+    them (their 429 is proved in process, tests/graphql_tests/test_protection.py)."""
+    port = free_port()
+    full_env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": db_url,
         "DEBUG": "1",
         "KADO_TESTING": "1",
+        "KADO_GRAPHQL_RATE_LIMIT": "1000000",
+        "KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS": "1000000",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "PYTHONPATH": os.pathsep.join(
-            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
+            [
+                *(str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")),
+                *(str(extra) for extra in pythonpath),
+            ]
         ),
+        **(env or {}),
     }
-    log_path = REPO_ROOT / ".data" / f"live-server-{port}.log"
+    log_path = REPO_ROOT / ".data" / f"gunicorn-{port}.log"
+    log_path.parent.mkdir(exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "kado_platform.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--threads",
-            "4",
+            str(threads),
             "--timeout",
             "60",
         ],
-        env=env,
+        env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=REPO_ROOT,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(
+                    f"http://127.0.0.1:{port}/healthz",
+                    headers={"Host": f"localhost:{port}"},
+                    timeout=1,
+                )
+                break
+            except requests.RequestException:
+                if process.poll() is not None:
+                    raise RuntimeError(log_path.read_text()) from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start in 60 s") from None
+                time.sleep(0.2)
+        yield Server(
+            url=f"http://127.0.0.1:{port}",
+            port=port,
+            process=process,
+            log_path=log_path,
+            webhook_secret=full_env["STRIPE_WEBHOOK_SECRET"],
+        )
+    finally:
+        process.terminate()
         try:
-            requests.get(
-                f"http://127.0.0.1:{port}/healthz", headers={"Host": f"localhost:{port}"}, timeout=1
-            )
-            break
-        except requests.RequestException:
-            if process.poll() is not None:
-                raise RuntimeError(log_path.read_text()) from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError("gunicorn did not start in 60 s")
-    yield LiveServer(url=f"http://127.0.0.1:{port}", port=port)
-    process.terminate()
-    process.wait(10)
-    log.close()
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def test_database_url(django_db_setup, django_db_blocker) -> str:
+    with django_db_blocker.unblock():
+        return database_url(connection.settings_dict)
+
+
+@pytest.fixture(scope="session")
+def start_gunicorn(test_database_url):
+    """`with start_gunicorn(env=..., app=...) as server:` another gunicorn on the test
+    database, for tests that need other settings than `http_server`'s."""
+    return functools.partial(gunicorn, test_database_url)
+
+
+@pytest.fixture(scope="session")
+def http_server(start_gunicorn) -> Server:
+    """gunicorn (2 workers x 4 threads) serving the test database over real HTTP on
+    loopback, shared by every test that goes through HTTP as a client would."""
+    with start_gunicorn() as server:
+        yield server
 
 
 @pytest.fixture

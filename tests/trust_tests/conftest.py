@@ -1,14 +1,13 @@
-"""Fixtures of the trust tests: marker rows, servers of their own, and the figures.
+"""Fixtures of the trust tests: marker rows, two more servers, and the figures.
 
 - `markers`: rows committed in alpha and in beta whose texts are DISTINCT markers (the
   seed's アルファ/ベータ plus ASCII ones) and whose primary keys collide; a response on a
   host must never carry a marker that host's caller may not see. Removed again when the
   module ends, so the rest of the suite sees the usual seed.
-- `trust_server`: gunicorn on the test database like `http_server`, but with the GraphQL
-  rate limits off (the matrix and the fuzzing send thousands of requests; the shared
-  server's budget must stay untouched for the other tests) and a Stripe webhook secret.
+- `http_server` (tests/conftest.py): the gunicorn every HTTP test shares.
 - `rollback_server`: the same app behind a WSGI wrapper that rolls every request's
-  transaction back (rollback_wsgi.py): the fuzzing's random mutations commit nothing.
+  transaction back (rollback_wsgi.py): the matrix's and the fuzzing's mutations commit
+  nothing, and a session its replay on another host ended lives on.
 - `production_server`: DEBUG off, as production runs (introspection, GraphiQL and
   suggestions off), for the abuse table.
 - `figures`: counters every test adds to; printed at the end of the run and written to
@@ -20,30 +19,22 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
-import os
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-import requests
 from django.db import connection
 from django_tenants.utils import schema_context
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-# The tests import the matrix's generator (trust_cases.py) from here; gunicorn imports
-# rollback_wsgi.py from here too.
+# The tests import the matrix's generator (trust_cases.py) from here; the rollback
+# server's gunicorn imports rollback_wsgi.py from here too.
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
-
-from trust_cases import WEBHOOK_SECRET  # noqa: E402
 
 PASSWORD = "kado-test-pass-2026"
 
@@ -292,139 +283,18 @@ def markers(django_db_setup, django_db_blocker) -> Seeded:
 
 
 # --- servers --------------------------------------------------------------------------
-
-
-def database_url(db: dict) -> str:
-    host = db.get("HOST") or ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    user = quote(db.get("USER") or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    if host.startswith("/"):
-        return f"postgresql://{user}{password}@/{db['NAME']}?host={quote(host)}"
-    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    url: str
-    port: int
-    process: subprocess.Popen
-    log_path: Path
-
-    def host(self, region_or_host) -> str:
-        host = getattr(region_or_host, "host", region_or_host)
-        return f"{host}:{self.port}"
-
-    def session(self, region_or_host) -> requests.Session:
-        session = requests.Session()
-        session.headers["Host"] = self.host(region_or_host)
-        return session
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-@contextlib.contextmanager
-def gunicorn(
-    db_url: str,
-    *,
-    env: dict | None = None,
-    app="kado_platform.wsgi:application",
-    workers=2,
-    threads=4,
-):
-    """gunicorn on loopback serving `app` with the project's settings and `env`."""
-    port = free_port()
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "KADO_GRAPHQL_RATE_LIMIT": "0",
-        "KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS": "0",
-        "PYTHONPATH": os.pathsep.join(
-            [
-                *(str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")),
-                str(HERE),
-            ]
-        ),
-        **(env or {}),
-    }
-    log_path = REPO_ROOT / ".data" / f"trust-server-{port}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    log = open(log_path, "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            app,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--timeout",
-            "60",
-        ],
-        env=full_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=REPO_ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(
-                    f"http://127.0.0.1:{port}/healthz",
-                    headers={"Host": f"localhost:{port}"},
-                    timeout=1,
-                )
-                break
-            except requests.RequestException:
-                if process.poll() is not None:
-                    raise RuntimeError(log_path.read_text()) from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start in 60 s") from None
-                time.sleep(0.2)
-        yield Server(url=f"http://127.0.0.1:{port}", port=port, process=process, log_path=log_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+# `http_server` (tests/conftest.py) is the plain one; these two start from the same
+# helper with other settings.
 
 
 @pytest.fixture(scope="session")
-def test_database_url(django_db_setup, django_db_blocker) -> str:
-    with django_db_blocker.unblock():
-        return database_url(connection.settings_dict)
-
-
-@pytest.fixture(scope="session")
-def trust_server(test_database_url):
-    with gunicorn(test_database_url, env={"STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}) as server:
+def rollback_server(start_gunicorn):
+    with start_gunicorn(app="rollback_wsgi:application", pythonpath=(HERE,)) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
-def rollback_server(test_database_url):
-    with gunicorn(test_database_url, app="rollback_wsgi:application") as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def production_server(test_database_url):
+def production_server(start_gunicorn):
     env = {
         "DEBUG": "0",
         "SECRET_KEY": "trust-tests-production-mode-secret-key-0123456789",
@@ -433,5 +303,5 @@ def production_server(test_database_url):
         "KADO_BEHIND_TLS_PROXY": "0",
         "KADO_HSTS_SECONDS": "0",
     }
-    with gunicorn(test_database_url, env=env, workers=1, threads=2) as server:
+    with start_gunicorn(env=env, workers=1, threads=2) as server:
         yield server

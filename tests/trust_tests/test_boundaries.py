@@ -15,7 +15,6 @@ import requests
 from django.core.cache import caches
 from django.db import connection
 from django_tenants.utils import schema_context
-from trust_cases import WEBHOOK_SECRET
 
 from kado_platform.billing.testing import event_payload, signed
 
@@ -103,10 +102,10 @@ def _login(server, host) -> requests.Session:
     return http, token
 
 
-def test_a_session_cookie_replayed_on_another_host_is_refused(trust_server, fed, figures):
-    http, token = _login(trust_server, fed.alpha)
+def test_a_session_cookie_replayed_on_another_host_is_refused(http_server, fed, figures):
+    http, token = _login(http_server, fed.alpha)
     response = http.post(
-        f"{trust_server.url}/login/",
+        f"{http_server.url}/login/",
         data={
             "username": "admin@alpha.test",
             "password": PASSWORD,
@@ -117,12 +116,12 @@ def test_a_session_cookie_replayed_on_another_host_is_refused(trust_server, fed,
     )
     assert response.status_code == 302, response.text[:300]
     cookie = http.cookies["sessionid"]
-    own = http.get(f"{trust_server.url}/workers/", timeout=30, allow_redirects=False)
+    own = http.get(f"{http_server.url}/workers/", timeout=30, allow_redirects=False)
     assert own.status_code == 200 and "アルファ 花子" in own.text
     for host in ("ALPHA.localhost.", fed.beta.host, fed.hub.host, "gamma.localhost"):
         stolen = requests.get(
-            f"{trust_server.url}/workers/",
-            headers={"Host": f"{host}:{trust_server.port}"},
+            f"{http_server.url}/workers/",
+            headers={"Host": f"{host}:{http_server.port}"},
             cookies={"sessionid": cookie},
             timeout=30,
             allow_redirects=False,
@@ -135,7 +134,7 @@ def test_a_session_cookie_replayed_on_another_host_is_refused(trust_server, fed,
         assert stolen.status_code in (302, 403, 404), (host, stolen.status_code)
         assert "アルファ" not in stolen.text and "ベータ 花子" not in stolen.text
     # The replay on beta ended the session everywhere: the cookie is worthless now.
-    after = http.get(f"{trust_server.url}/workers/", timeout=30, allow_redirects=False)
+    after = http.get(f"{http_server.url}/workers/", timeout=30, allow_redirects=False)
     assert after.status_code == 302
 
 
@@ -266,14 +265,14 @@ def _deliver(server, fed, payload):
         headers={
             "Host": server.host(fed.hub),
             "Content-Type": "application/json",
-            "Stripe-Signature": signed(payload, WEBHOOK_SECRET),
+            "Stripe-Signature": signed(payload, server.webhook_secret),
         },
         timeout=60,
     )
 
 
 def test_a_stripe_event_delivered_twice_reordered_or_late_is_applied_once(
-    trust_server, fed, subscription, figures
+    http_server, fed, subscription, figures
 ):
     from kado_platform.audit.models import AuditEntry
     from kado_platform.billing.models import RegionSubscription, StripeEvent
@@ -288,23 +287,23 @@ def test_a_stripe_event_delivered_twice_reordered_or_late_is_applied_once(
     # The same event, 8 deliveries at once: one applies, seven are duplicates.
     first = event("evt_past_due", "customer.subscription.updated", "past_due", now)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda _i: _deliver(trust_server, fed, first), range(8)))
+        answers = list(pool.map(lambda _i: _deliver(http_server, fed, first), range(8)))
     assert [a.status_code for a in answers] == [200] * 8
     bodies = [a.json() for a in answers]
     assert sum(not body["duplicate"] for body in bodies) == 1, bodies
     # Late: an older event arrives after a newer one was applied.
     late = _deliver(
-        trust_server, fed, event("evt_late", "customer.subscription.updated", "active", now - 100)
+        http_server, fed, event("evt_late", "customer.subscription.updated", "active", now - 100)
     ).json()
     assert late["outcome"] == "stale"
     # Reordered: the cancellation (newer) arrives before an update (older).
     cancel = event("evt_cancel", "customer.subscription.deleted", "canceled", now + 20)
     update = event("evt_update", "customer.subscription.updated", "active", now + 10)
-    assert _deliver(trust_server, fed, cancel).json()["outcome"] == "applied"
-    assert _deliver(trust_server, fed, update).json()["outcome"] == "stale"
+    assert _deliver(http_server, fed, cancel).json()["outcome"] == "applied"
+    assert _deliver(http_server, fed, update).json()["outcome"] == "stale"
     # And a replay of everything changes nothing more.
     for payload in (first, cancel, update):
-        assert _deliver(trust_server, fed, payload).json()["duplicate"] is True
+        assert _deliver(http_server, fed, payload).json()["duplicate"] is True
     row = RegionSubscription.objects.get(pk=subscription.pk)
     assert row.status == "canceled"
     assert StripeEvent.objects.filter(object_id=sub_id).count() == 4

@@ -47,11 +47,11 @@ def _regional_orders(fed, in_region, federated_pk):
 
 
 def test_a_connection_killed_mid_allocation_leaves_nothing_half_written(
-    trust_server, test_database_url, fed, in_region, figures
+    http_server, test_database_url, fed, in_region, figures
 ):
     title = f"trust kill {uuid.uuid4().hex[:8]}"
     created = _post(
-        trust_server,
+        http_server,
         fed,
         CREATE,
         {
@@ -93,7 +93,7 @@ def test_a_connection_killed_mid_allocation_leaves_nothing_half_written(
             )
         outcome = {}
         thread = threading.Thread(
-            target=lambda: outcome.update(response=_post(trust_server, fed, ALLOCATE, allocate))
+            target=lambda: outcome.update(response=_post(http_server, fed, ALLOCATE, allocate))
         )
         thread.start()
         waiting = None
@@ -131,7 +131,7 @@ def test_a_connection_killed_mid_allocation_leaves_nothing_half_written(
     assert not OrderIndexEntry.objects.filter(region=fed.alpha, title=title).exists()
 
     # The next request works, and writes all three together.
-    again = _post(trust_server, fed, ALLOCATE, allocate)
+    again = _post(http_server, fed, ALLOCATE, allocate)
     assert again.status_code == 200, again.text
     assert again.json()["data"]["allocationCreate"]["errors"] == []
     [(order_pk, _title)] = _regional_orders(fed, in_region, federated.pk)

@@ -1,7 +1,7 @@
 """The graphql-cop list and the rest of the GraphQL abuse catalogue, in one table, each
 attack sent over real HTTP and refused; then property-based fuzzing of both endpoints.
 
-Development-mode attacks go to `trust_server` (DEBUG on, as the suite runs); the ones that
+Development-mode attacks go to `http_server` (DEBUG on, as the suite runs); the ones that
 depend on production mode (introspection, GraphiQL, suggestions, error details) go to
 `production_server` (DEBUG off). Each row names the test in
 tests/graphql_tests/test_protection.py that covers the protection in depth, if any.
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 import requests
+import urllib3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from trust_cases import Dummies, global_id, root_fields, selection
@@ -341,9 +342,9 @@ def _codes(response):
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[attack.name for attack in ATTACKS])
 def test_graphql_cop_attacks_are_refused_over_http(
-    attack, trust_server, production_server, fed, figures
+    attack, http_server, production_server, fed, figures
 ):
-    server = trust_server if attack.server == "dev" else production_server
+    server = http_server if attack.server == "dev" else production_server
     headers = {
         "Host": server.host(fed.alpha),
         "Accept": attack.accept,
@@ -368,21 +369,21 @@ def test_graphql_cop_attacks_are_refused_over_http(
         assert '"data"' not in response.text or '"data": null' in response.text
 
 
-def test_a_cookie_session_must_prove_csrf_over_http(trust_server, fed, figures):
+def test_a_cookie_session_must_prove_csrf_over_http(http_server, fed, figures):
     """A signed-in browser's cookie alone cannot post GraphQL (a cross-site page could)."""
-    http = trust_server.session(fed.alpha)
-    page = http.get(f"{trust_server.url}/login/", timeout=30)
+    http = http_server.session(fed.alpha)
+    page = http.get(f"{http_server.url}/login/", timeout=30)
     token = http.cookies.get("csrftoken") or re.search(
         r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text
     ).group(1)
     login = http.post(
-        f"{trust_server.url}/login/",
+        f"{http_server.url}/login/",
         data={
             "username": "admin@alpha.test",
             "password": "kado-test-pass-2026",
             "csrfmiddlewaretoken": token,
         },
-        headers={"Referer": f"http://{trust_server.host(fed.alpha)}/login/"},
+        headers={"Referer": f"http://{http_server.host(fed.alpha)}/login/"},
         timeout=30,
         allow_redirects=False,
     )
@@ -390,7 +391,7 @@ def test_a_cookie_session_must_prove_csrf_over_http(trust_server, fed, figures):
     assert "sessionid" in http.cookies
     body = _json("{ region { code } }")
     forged = http.post(
-        f"{trust_server.url}/graphql",
+        f"{http_server.url}/graphql",
         data=body,
         headers={"Content-Type": "application/json"},
         timeout=30,
@@ -398,12 +399,12 @@ def test_a_cookie_session_must_prove_csrf_over_http(trust_server, fed, figures):
     assert forged.status_code == 403
     assert _codes(forged) == ["csrf_failed"]
     honest = http.post(
-        f"{trust_server.url}/graphql",
+        f"{http_server.url}/graphql",
         data=body,
         headers={
             "Content-Type": "application/json",
             "X-CSRFToken": http.cookies["csrftoken"],
-            "Referer": f"http://{trust_server.host(fed.alpha)}/",
+            "Referer": f"http://{http_server.host(fed.alpha)}/",
         },
         timeout=30,
     )
@@ -594,14 +595,23 @@ def test_fuzzing_both_endpoints_never_answers_5xx(rollback_server, fed, figures)
         for key in ("alpha_admin", "alpha_staff", "beta_admin", "coordinator", "leader", "operator")
     }
     sent, failures = [0], []
+    # One pool for the whole run (a fresh requests session per request costs the client
+    # more than the server); one connection per request, spread over gunicorn's workers.
+    http = urllib3.HTTPConnectionPool(
+        "127.0.0.1", rollback_server.port, maxsize=FUZZ_BATCH, block=True, retries=False
+    )
 
     def send(request):
         host, role, body = request
-        headers = {"Host": rollback_server.host(hosts[host]), "Content-Type": "application/json"}
+        headers = {
+            "Host": rollback_server.host(hosts[host]),
+            "Content-Type": "application/json",
+            "Connection": "close",
+        }
         if role:
             headers["Authorization"] = f"Bearer {tokens[role]}"
-        response = requests.post(
-            f"{rollback_server.url}/graphql", data=body.encode(), headers=headers, timeout=60
+        response = http.urlopen(
+            "POST", "/graphql", body=body.encode(), headers=headers, redirect=False, timeout=60
         )
         return request, response
 
@@ -617,15 +627,17 @@ def test_fuzzing_both_endpoints_never_answers_5xx(rollback_server, fed, figures)
     def run(batch):
         for request, response in pool.map(send, batch):
             sent[0] += 1
-            figures.status("fuzz.graphql", response.status_code)
-            if response.status_code >= 500:
-                failures.append(f"{response.status_code} {request}: {response.text[:300]}")
+            figures.status("fuzz.graphql", response.status)
+            if response.status >= 500:
+                text = response.data.decode(errors="replace")
+                failures.append(f"{response.status} {request}: {text[:300]}")
         assert not failures, "\n".join(failures[:5])
 
     try:
         run()
     finally:
         pool.shutdown()
+        http.close()
         figures.add("fuzz.graphql_requests", sent[0])
         figures.add("fuzz.graphql_5xx", len(failures))
     assert sent[0] >= 1000

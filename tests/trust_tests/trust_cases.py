@@ -34,7 +34,6 @@ from kado_graphql.schema import hub_schema, region_schema
 from kado_graphql.views import validation_rules
 from kado_platform.accounts.policy import perms_on, roles_on
 
-WEBHOOK_SECRET = "whsec_trust_tests"  # the one trust_server is started with
 ROLES = ["anonymous", "staff", "admin", "other_admin", "coordinator", "leader", "operator"]
 FEDERATION_ROLES = {"coordinator", "leader", "operator"}
 
@@ -237,15 +236,20 @@ def region_of(fed, served):
 
 
 def graphql_cases(seeded, *, refusing=False):
-    """(target, operation) for both endpoints; the hub gets each region's IDs in turn."""
+    """(target, operation) for both endpoints; the hub gets each region's IDs in turn
+    (an operation without IDs is the same under both and is listed once)."""
     rules = validation_rules()
     cases = []
     for target in ("alpha", "beta"):
         dummies = Dummies(OTHER[target], seeded.pks[OTHER[target]], refusing=refusing)
         cases += [(target, op) for op in operations(region_schema, "region", dummies, rules)]
+    seen = set()
     for id_region in ("alpha", "beta"):
         dummies = Dummies(id_region, seeded.pks[id_region], refusing=refusing)
-        cases += [("hub", op) for op in operations(hub_schema, "hub", dummies, rules)]
+        for op in operations(hub_schema, "hub", dummies, rules):
+            if op.body() not in seen:
+                seen.add(op.body())
+                cases.append(("hub", op))
     return cases
 
 
@@ -316,13 +320,9 @@ def forbidden_markers(markers: dict, served: str | None, *, roles_there: set, pe
     return forbidden
 
 
-def response_text(response) -> str:
-    """A response's text with JSON's \\u escapes undone, so kana markers are seen."""
-    raw = response.content if hasattr(response, "content") else b""
+def body_text(raw: bytes, content_type: str) -> str:
+    """A response body's text with JSON's \\u escapes undone, so kana markers are seen."""
     text = raw.decode("utf-8", errors="replace")
-    content_type = response.get("Content-Type", "") if hasattr(response, "get") else ""
-    if not content_type and hasattr(response, "headers"):
-        content_type = response.headers.get("Content-Type", "")
     if "json" in content_type:
         with contextlib.suppress(ValueError):
             text += "\n" + json.dumps(json.loads(text), ensure_ascii=False)
