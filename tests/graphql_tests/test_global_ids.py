@@ -121,7 +121,7 @@ def test_malformed_ids_are_bad_input(fed, value):
     assert status == 200
     assert body["data"] == {"find": None}
     assert body["errors"][0]["extensions"] == {"code": "bad_input", "field": "id"}
-    assert body["errors"][0]["message"] == "Not a valid ID."
+    assert body["errors"][0]["message"] == "有効な ID ではありません。"
 
 
 def test_the_same_pk_is_two_ids_in_two_regions(fed):
@@ -148,7 +148,7 @@ def test_another_regions_id_is_not_found_and_never_resolved(fed):
 def test_an_id_of_another_type_is_bad_input(fed):
     _status, body = run(FIND, region=fed.alpha, variables={"id": b64("Order:alpha:7")})
     assert body["errors"][0]["extensions"]["code"] == "bad_input"
-    assert body["errors"][0]["message"] == "Expected the ID of a Thing."
+    assert body["errors"][0]["message"] == "Thing の ID を指定してください。"
 
 
 def test_the_hub_accepts_any_region_and_says_which(fed):

@@ -182,7 +182,7 @@ def test_another_regions_id_in_the_input_is_a_typed_not_found(fed):
     _status, body = write(fed, "ok", workerId=beta_worker)
     assert "data" in body, body
     assert body["data"]["noteWrite"]["errors"] == [
-        {"field": "workerId", "message": "Not found.", "code": "not_found"}
+        {"field": "workerId", "message": "見つかりません。", "code": "not_found"}
     ]
     _status, body = write(fed, "ok", workerId="not-an-id")
     assert body["data"]["noteWrite"]["errors"][0]["code"] == "bad_input"

@@ -468,7 +468,7 @@ def test_invalid_cursors_are_refused_clearly(fed, cursor):
     assert "data" not in body
     assert codes_of(body) == ["bad_input"]
     assert body["errors"][0]["extensions"]["field"] == "after"
-    assert body["errors"][0]["message"] == "The cursor is not valid."
+    assert body["errors"][0]["message"] == "カーソルが正しくありません。"
 
 
 def _data_queries(context) -> list[str]:

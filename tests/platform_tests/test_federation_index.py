@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from kado_platform.federation.index import index_differences, index_rebuild
 from kado_platform.federation.models import OrderIndexEntry, WorkerIndexEntry, WorkMinutes
-from kado_platform.federation.sql import TRIGGERS
+from kado_platform.federation.sql import INVOICE_TRIGGERS, TRANSFER_TRIGGERS, TRIGGERS
 
 D = datetime.date
 
@@ -197,7 +197,10 @@ def test_a_new_region_carries_the_triggers(fed):
             [region.schema_name],
         )
         installed = cursor.fetchone()[0]
-    assert installed == TRIGGERS.count("CREATE TRIGGER") == 20
+    expected = sum(
+        sql.count("CREATE TRIGGER") for sql in (TRIGGERS, INVOICE_TRIGGERS, TRANSFER_TRIGGERS)
+    )
+    assert installed == expected == 20 + 3 + 4  # regional work, invoices, transfers
 
 
 def test_a_stale_template_is_migrated_before_a_region_is_cloned(fed):

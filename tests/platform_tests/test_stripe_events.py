@@ -226,7 +226,7 @@ def test_a_stripe_outage_is_a_clear_error_that_tasks_retry(fake, fed):
     with pytest.raises(StripeUnavailable) as info:
         region_subscription_create(region=fed.alpha)
     assert isinstance(info.value, DomainError) and info.value.code == "stripe_unavailable"
-    assert "Try again later" in info.value.message
+    assert "しばらくしてからもう一度お試しください" in info.value.message
     assert fake.posts("^/v1/customers$")  # it did try, and nothing was kept
     assert not RegionSubscription.objects.filter(region=fed.alpha).exists()
     # A task that meets it is retried with backoff, not failed.

@@ -250,7 +250,7 @@ def test_kanji_holder_name_is_refused_with_the_worker_named(make, admin):
             holder_kana="塩尻花子",
         )
     assert info.value.code == "kana_invalid"
-    assert "塩尻 花子" in info.value.message and "“塩”" in info.value.message
+    assert "塩尻 花子" in info.value.message and "「塩」" in info.value.message
     assert not BankAccount.objects.filter(worker=worker).exists()
 
 

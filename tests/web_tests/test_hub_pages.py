@@ -299,11 +299,11 @@ def test_csv_exports_are_utf8_with_a_bom_or_cp932_on_request(fed, web):
 def test_money_by_region_is_on_the_dashboard_and_in_its_export(fed, web):
     client = web(fed.hub, fed.user("leader"))
     body = client.get("/leadership/", {"fiscal_year": 2023}).content.decode()
-    assert "請求・入金・支払（地域別）" in body and "ワーカーへの支払" in body
+    assert "請求・入金・支払（地域別）" in body and "テレワーカーへの支払" in body
     response = client.get("/leadership/export/money.csv", {"fiscal_year": 2023})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["地域", "請求額（円・税込）", "入金額（円）", "ワーカーへの支払額（円）"]
+    assert rows[0] == ["地域", "請求額（円・税込）", "入金額（円）", "テレワーカーへの支払額（円）"]
     figures = _tables(2023)
     kinds = ("billed", "collected", "paid_out")
     expected = [[r["region"].name, *(str(r[k]) for k in kinds)] for r in figures["by_region"]]

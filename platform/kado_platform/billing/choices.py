@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventOutcome(models.TextChoices):
@@ -21,7 +22,7 @@ class SubscriptionStatus(models.TextChoices):
     INCOMPLETE = "incomplete", _("Incomplete")
     INCOMPLETE_EXPIRED = "incomplete_expired", _("Incomplete, expired")
     TRIALING = "trialing", _("Trialing")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("subscription", "Active")
     PAST_DUE = "past_due", _("Past due")
     CANCELED = "canceled", _("Canceled")
     UNPAID = "unpaid", _("Unpaid")

@@ -117,7 +117,7 @@ def test_a_leader_reads_the_dashboard_and_downloads_its_reports(site):
     expect(page.locator("#year-heading")).to_contain_text("2023年度（令和5年度）")
     expect(page.locator("#table-trend")).to_contain_text("平成27年度")
     expect(page.locator("#table-trend")).to_contain_text("令和元年度")
-    expect(page.locator(".chart svg")).to_have_count(7)  # drawn by charts.js
+    expect(page.locator(".chart svg")).to_have_count(8)  # drawn by charts.js
     site.axe("hub-leadership")
 
     workbook = load_workbook(io.BytesIO(_download(page, "#regions a[href*='regions.xlsx']")))
