@@ -149,8 +149,23 @@ def _load_federation() -> Federation:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the federation built in it, committed.
+
+    pytest-django makes a test database only when a selected test asks for `db`; tests
+    that commit for a server or a worker to see do not. Alone, they would otherwise build
+    the federation in the development database, so the test database is made here then.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        made = None
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         _build_test_federation()
+    yield
+    if made is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(made, verbosity=0)
 
 
 @pytest.fixture
