@@ -15,7 +15,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
@@ -112,18 +111,8 @@ def _redis_reachable() -> bool:
         return False
 
 
-def _database_url(db: dict) -> str:
-    host = db.get("HOST") or ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    user = quote(db.get("USER") or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    if host.startswith("/"):
-        return f"postgresql://{user}{password}@/{db['NAME']}?host={quote(host)}"
-    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
-
-
 @pytest.mark.slow
-def test_a_real_worker_keeps_each_task_in_its_region(django_db_setup, django_db_blocker):
+def test_a_real_worker_keeps_each_task_in_its_region(test_database_url, django_db_blocker):
     if not _redis_reachable():
         pytest.skip("Redis is not reachable on 127.0.0.1:6379 (needed for a real worker)")
     from django_tenants.utils import schema_context
@@ -135,7 +124,6 @@ def test_a_real_worker_keeps_each_task_in_its_region(django_db_setup, django_db_
     queue = f"kado-test-{uuid.uuid4().hex[:8]}"
     marker = f"worker-probe-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
-        url = _database_url(connection.settings_dict)
         # Other tests commit clients through the live server, so alpha is made to hold
         # exactly two more than beta: a task that saw the other region would miscount.
         base = {}
@@ -155,7 +143,7 @@ def test_a_real_worker_keeps_each_task_in_its_region(django_db_setup, django_db_
         connection.set_schema_to_public()
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": test_database_url,
         "DEBUG": "1",
         "KADO_TESTING": "1",
         "KADO_CELERY_BROKER_URL": broker,

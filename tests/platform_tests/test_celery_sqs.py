@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -35,22 +34,6 @@ AWS_REGION = "ap-northeast-1"
 PREFIX = "kado-test-"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url(db: dict) -> str:
-    host = db.get("HOST") or ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    user = quote(db.get("USER") or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    if host.startswith("/"):
-        return f"postgresql://{user}{password}@/{db['NAME']}?host={quote(host)}"
-    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
-
-
 def _settings_with(monkeypatch, **env):
     """The project's settings module evaluated afresh under `env` (the running one stays)."""
     for name in ("REDIS_URL", "KADO_CELERY_BROKER_URL", "CELERY_BROKER_URL"):
@@ -66,9 +49,10 @@ def _settings_with(monkeypatch, **env):
 @pytest.fixture(scope="module")
 def sqs():
     """moto's SQS on loopback, with the jobs queue and its dead-letter queue."""
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # Port 0: the system picks a free one, held from the start; the server says which.
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    _host, port = server.get_host_and_port()
     endpoint = f"http://127.0.0.1:{port}"
     client = boto3.client(
         "sqs",
@@ -185,7 +169,7 @@ def _waiting_on_audit(killer, holder_pid):
 
 @pytest.mark.slow
 def test_a_real_worker_on_sqs_runs_each_task_in_its_region_and_applies_stripe_once(
-    sqs, monkeypatch, tmp_path, django_db_setup, django_db_blocker
+    sqs, monkeypatch, tmp_path, test_database_url, django_db_blocker
 ):
     from django_tenants.utils import schema_context
     from tenant_schemas_celery.app import CeleryApp
@@ -212,7 +196,6 @@ def test_a_real_worker_on_sqs_runs_each_task_in_its_region_and_applies_stripe_on
         "AWS_REGION": AWS_REGION,
     }
     with django_db_blocker.unblock():
-        url = _database_url(connection.settings_dict)
         # alpha is made to hold more clients than beta: a task that saw the other
         # region's rows would report the other count.
         counts = {}
@@ -259,7 +242,7 @@ def test_a_real_worker_on_sqs_runs_each_task_in_its_region_and_applies_stripe_on
     env = {
         **os.environ,
         **env_for_sqs,
-        "DATABASE_URL": url,
+        "DATABASE_URL": test_database_url,
         "DEBUG": "1",
         "KADO_TESTING": "1",
         "PYTHONPATH": os.pathsep.join(
@@ -277,8 +260,8 @@ def test_a_real_worker_on_sqs_runs_each_task_in_its_region_and_applies_stripe_on
          "--loglevel=INFO"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
     )  # fmt: skip
-    holder = psycopg.connect(url)
-    killer = psycopg.connect(url, autocommit=True)
+    holder = psycopg.connect(test_database_url)
+    killer = psycopg.connect(test_database_url, autocommit=True)
     deadline = time.monotonic() + 120
 
     def remaining() -> float:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -18,16 +17,6 @@ from kado_platform.core.management.commands.migrate import schemas_behind
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXTRA = ("gamma", "delta")
-
-
-def _database_url(db: dict) -> str:
-    host = db.get("HOST") or ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    user = quote(db.get("USER") or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    if host.startswith("/"):
-        return f"postgresql://{user}{password}@/{db['NAME']}?host={quote(host)}"
-    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
 
 
 def test_up_to_date_regions_are_found_in_one_pass(fed):
@@ -44,7 +33,7 @@ def _exists(table: str) -> bool:
 
 
 @pytest.fixture
-def two_more_regions(django_db_setup, django_db_blocker):
+def two_more_regions(test_database_url, django_db_blocker):
     from kado_platform.accounts.models import Membership, User
     from kado_platform.regions.models import Domain, Region
     from kado_platform.regions.services import region_create
@@ -59,9 +48,8 @@ def two_more_regions(django_db_setup, django_db_blocker):
                 admin_email=f"admin@{code}.test",
             )
         connection.set_schema_to_public()
-        url = _database_url(connection.settings_dict)
     try:
-        yield url
+        yield test_database_url
     finally:
         with django_db_blocker.unblock():
             connection.set_schema_to_public()

@@ -10,7 +10,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -271,21 +270,9 @@ def test_suspending_an_unknown_region_is_refused(fed, action, code):
 # The real command line -------------------------------------------------------------------
 
 
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or ""
-    url = f"postgresql://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}@"
-    url += host if host and not host.startswith("/") else ""
-    url += f":{db['PORT']}" if db.get("PORT") and not host.startswith("/") else ""
-    url += f"/{connection.settings_dict['NAME']}"
-    if host.startswith("/"):
-        url += f"?host={host}"
-    return url
-
-
 @pytest.mark.slow
-def test_the_kado_command_exits_non_zero_on_a_refusal(fed):
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "DEBUG": "1", "KADO_TESTING": "1"}
+def test_the_kado_command_exits_non_zero_on_a_refusal(fed, test_database_url):
+    env = {**os.environ, "DATABASE_URL": test_database_url, "DEBUG": "1", "KADO_TESTING": "1"}
     kado = [sys.executable, "-c", "from kado_platform.cli import main; main()"]
     refused = subprocess.run(
         [*kado, "region", "create", "admin", *GAMMA[1:]],

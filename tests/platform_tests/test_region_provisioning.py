@@ -249,19 +249,6 @@ def test_a_failure_by_migrations_leaves_nothing_behind(fed, monkeypatch):
 # Atomicity, committed for real in another process -------------------------------------------
 
 
-def _test_database_url() -> str:
-    """The URL of this session's test database (as conftest's live_server builds it)."""
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or ""
-    url = f"postgresql://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}@"
-    url += host if host and not host.startswith("/") else ""
-    url += f":{db['PORT']}" if db.get("PORT") and not host.startswith("/") else ""
-    url += f"/{connection.settings_dict['NAME']}"
-    if host.startswith("/"):
-        url += f"?host={host}"
-    return url
-
-
 SUBPROCESS_SCRIPT = textwrap.dedent(
     """
     import json
@@ -313,11 +300,11 @@ SUBPROCESS_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_failure_commits_nothing_in_a_real_transaction(fed):
+def test_a_failure_commits_nothing_in_a_real_transaction(fed, test_database_url):
     audit_before = _last_audit_id()
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": test_database_url,
         "DJANGO_SETTINGS_MODULE": "kado_platform.settings",
         "DEBUG": "1",
         "KADO_TESTING": "1",
@@ -424,7 +411,7 @@ def _wait_until_a_backend_waits_for_a_lock(url: str, *, timeout: float) -> None:
 
 
 @pytest.fixture
-def drop_after_the_test():
+def drop_after_the_test(test_database_url):
     """Regions another process commits, removed after this test's transaction has ended
     (requested before `fed`, so it is torn down after `db` rolls back: dropping a region's
     schema while this test's transaction still reads the public tables would wait forever).
@@ -432,21 +419,19 @@ def drop_after_the_test():
     codes = []
     yield codes
     for code in codes:
-        _drop_committed_region(_TEST_DATABASE_URL[0], code)
-
-
-_TEST_DATABASE_URL: list[str] = []
+        _drop_committed_region(test_database_url, code)
 
 
 @pytest.mark.slow
-def test_two_regions_provisioned_at_once_both_get_their_own_outcome(drop_after_the_test, fed):
+def test_two_regions_provisioned_at_once_both_get_their_own_outcome(
+    drop_after_the_test, fed, test_database_url
+):
     """Two provisionings overlap: the second starts while the first is inside its
     transaction (and waits for one of its locks), the first then commits. Each must reach
     its own outcome, with no error from the other (django-tenants replaces its SQL clone
     functions inside every provisioning transaction, a known source of
     `tuple concurrently updated` when two such transactions meet)."""
-    url = _test_database_url()
-    _TEST_DATABASE_URL[:] = [url]
+    url = test_database_url
     drop_after_the_test.append("para-one")
     env = {
         **os.environ,

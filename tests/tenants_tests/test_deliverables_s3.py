@@ -18,7 +18,6 @@ import hmac
 import io
 import json
 import os
-import socket
 import threading
 
 import boto3
@@ -34,12 +33,6 @@ SECRET_KEY = "kado-test-secret-key"
 BUCKET = "kado-test-deliverables"
 AWS_REGION = "ap-northeast-1"
 ACCOUNT_ID = "123456789012"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _xml_error(status: int, code: str, message: str):
@@ -196,9 +189,10 @@ def s3_server():
     saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     os.environ["AWS_ACCESS_KEY_ID"] = ACCESS_KEY
     os.environ["AWS_SECRET_ACCESS_KEY"] = SECRET_KEY
-    port = _free_port()
-    server = GatedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # Port 0: the system picks a free one, held from the start; the server says which.
+    server = GatedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    _host, port = server.get_host_and_port()
     endpoint = f"http://127.0.0.1:{port}"
     client = boto3.client(
         "s3",
