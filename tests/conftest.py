@@ -163,8 +163,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         _build_test_federation()
     yield
-    if made is not None:
-        with django_db_blocker.unblock():
+    with django_db_blocker.unblock():
+        # Servers and workers the tests started may still be hanging up; the database is
+        # dropped next, and PostgreSQL refuses while any other session is in it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        if made is not None:
             teardown_databases(made, verbosity=0)
 
 
