@@ -4,7 +4,9 @@ The hub, regions `alpha` and `beta`, their schemas and a user for each role are 
 once per test session and committed; each test then runs in a transaction that is
 rolled back. `http_server` is a real gunicorn process on the same test database, for
 tests that go through HTTP as a client would; `start_gunicorn` starts more of them with
-other settings (the trust tests' rollback and production-mode servers).
+other settings (the trust tests' rollback and production-mode servers). Every other
+process a test starts (a worker, `kado`, a script) gets its environment from
+`subprocess_env`, and moto servers come from `start_moto`.
 """
 
 from __future__ import annotations
@@ -240,6 +242,104 @@ def web(fed):
     return _client
 
 
+# --- processes the tests start: gunicorn, workers, `kado` commands, scripts -------------
+
+SOURCE_FOLDERS = ("platform", "tenants", "graphql", "frontend")
+
+
+def app_environment(
+    database_url: str, *, pythonpath: tuple = (), without: tuple = (), **extra: str
+) -> dict:
+    """The environment of a process that runs the app on `database_url`: this one's,
+    DEBUG and KADO_TESTING on, the source folders importable, then `extra` on top.
+
+    Inherited variables whose names start with one of `without` are left out (a process
+    that must not see this one's broker, Sentry or keys settings)."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not (without and name.startswith(tuple(without)))
+    }
+    return {
+        **inherited,
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "KADO_TESTING": "1",
+        "PYTHONPATH": os.pathsep.join(
+            [*(str(REPO_ROOT / d) for d in SOURCE_FOLDERS), *(str(p) for p in pythonpath)]
+        ),
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def subprocess_env(test_database_url):
+    """`subprocess_env(NAME=value, ..., without=(...))`: `app_environment` on the test
+    database unless DATABASE_URL is among the extras."""
+
+    def _env(*, without: tuple = (), **extra: str) -> dict:
+        url = extra.pop("DATABASE_URL", test_database_url)
+        return app_environment(url, without=without, **extra)
+
+    return _env
+
+
+@dataclass
+class Moto:
+    """A moto server the tests started, and the key pair its clients sign with."""
+
+    server: object
+    endpoint: str
+    port: int
+    access_key: str
+    secret_key: str
+
+    def client(self, service: str, region_name: str = "ap-northeast-1"):
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region_name,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        )
+
+
+@contextlib.contextmanager
+def moto_server(
+    server_class=None,
+    *,
+    access_key: str,
+    secret_key: str,
+    export: bool = False,
+):
+    """moto in server mode on loopback. With `export`, the key pair is also this
+    process's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY while it runs (for code under
+    test that signs with AWS's own variables), and the previous values come back after."""
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        if export:
+            patch.setenv("AWS_ACCESS_KEY_ID", access_key)
+            patch.setenv("AWS_SECRET_ACCESS_KEY", secret_key)
+        # Port 0: the system picks a free one, held from the start; the server says which.
+        server = (server_class or ThreadedMotoServer)(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            _host, port = server.get_host_and_port()
+            yield Moto(server, f"http://127.0.0.1:{port}", port, access_key, secret_key)
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def start_moto():
+    """`with start_moto(server_class, access_key=..., secret_key=..., export=...) as moto:`
+    a moto server for a module's or the session's fixture."""
+    return moto_server
+
+
 # --- gunicorn on the test database (one home for every test that starts one) -----------
 
 # The Stripe webhook secret every gunicorn of the tests is started with.
@@ -307,22 +407,16 @@ def gunicorn(
     says otherwise. The GraphQL rate limits are high enough that no test's volume meets
     them (their 429 is proved in process, tests/graphql_tests/test_protection.py)."""
     port = free_port()
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "KADO_GRAPHQL_RATE_LIMIT": "1000000",
-        "KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS": "1000000",
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "PYTHONPATH": os.pathsep.join(
-            [
-                *(str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")),
-                *(str(extra) for extra in pythonpath),
-            ]
-        ),
-        **(env or {}),
-    }
+    full_env = app_environment(
+        db_url,
+        pythonpath=pythonpath,
+        **{
+            "KADO_GRAPHQL_RATE_LIMIT": "1000000",
+            "KADO_GRAPHQL_RATE_LIMIT_ANONYMOUS": "1000000",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            **(env or {}),
+        },
+    )
     log_path = REPO_ROOT / ".data" / f"gunicorn-{port}.log"
     log_path.parent.mkdir(exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import socket
 import subprocess
 import sys
@@ -112,7 +111,7 @@ def _redis_reachable() -> bool:
 
 
 @pytest.mark.slow
-def test_a_real_worker_keeps_each_task_in_its_region(test_database_url, django_db_blocker):
+def test_a_real_worker_keeps_each_task_in_its_region(subprocess_env, django_db_blocker):
     if not _redis_reachable():
         pytest.skip("Redis is not reachable on 127.0.0.1:6379 (needed for a real worker)")
     from django_tenants.utils import schema_context
@@ -141,18 +140,9 @@ def test_a_real_worker_keeps_each_task_in_its_region(test_database_url, django_d
             with schema_context(code):
                 expected[code] = Client.objects.count()
         connection.set_schema_to_public()
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url,
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "KADO_CELERY_BROKER_URL": broker,
-        "KADO_CELERY_RESULT_BACKEND": broker,
-        "PYTHONPATH": os.pathsep.join(
-            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
-    }
-    env.pop("REDIS_URL", None)
+    env = subprocess_env(
+        KADO_CELERY_BROKER_URL=broker, KADO_CELERY_RESULT_BACKEND=broker, without=("REDIS_URL",)
+    )
     log_path = REPO_ROOT / ".data" / f"celery-worker-{queue}.log"
     log_path.parent.mkdir(exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import time
@@ -18,11 +17,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-import boto3
 import psycopg
 import pytest
 from django.db import connection
-from moto.server import ThreadedMotoServer
 
 from kado_platform.tasks.base import RETRY
 
@@ -47,37 +44,29 @@ def _settings_with(monkeypatch, **env):
 
 
 @pytest.fixture(scope="module")
-def sqs():
+def sqs(start_moto):
     """moto's SQS on loopback, with the jobs queue and its dead-letter queue."""
-    # Port 0: the system picks a free one, held from the start; the server says which.
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _host, port = server.get_host_and_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    client = boto3.client(
-        "sqs",
-        endpoint_url=endpoint,
-        region_name=AWS_REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    dead = client.create_queue(QueueName=f"{PREFIX}celery-dlq")["QueueUrl"]
-    dead_arn = client.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
-    url = client.create_queue(
-        QueueName=f"{PREFIX}celery",
-        Attributes={
-            "VisibilityTimeout": "3600",
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dead_arn["Attributes"]["QueueArn"], "maxReceiveCount": 5}
-            ),
-        },
-    )["QueueUrl"]
-    yield {
-        "broker": f"sqs://{ACCESS_KEY}:{quote(SECRET_KEY, safe='')}@127.0.0.1:{port}",
-        "queue_url": url,
-        "client": client,
-    }
-    server.stop()
+    with start_moto(access_key=ACCESS_KEY, secret_key=SECRET_KEY) as moto:
+        client = moto.client("sqs", AWS_REGION)
+        dead = client.create_queue(QueueName=f"{PREFIX}celery-dlq")["QueueUrl"]
+        dead_arn = client.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+        url = client.create_queue(
+            QueueName=f"{PREFIX}celery",
+            Attributes={
+                "VisibilityTimeout": "3600",
+                "RedrivePolicy": json.dumps(
+                    {
+                        "deadLetterTargetArn": dead_arn["Attributes"]["QueueArn"],
+                        "maxReceiveCount": 5,
+                    }
+                ),
+            },
+        )["QueueUrl"]
+        yield {
+            "broker": f"sqs://{ACCESS_KEY}:{quote(SECRET_KEY, safe='')}@127.0.0.1:{moto.port}",
+            "queue_url": url,
+            "client": client,
+        }
 
 
 def test_an_sqs_broker_url_gives_the_settings_sqs_needs(monkeypatch):
@@ -169,7 +158,7 @@ def _waiting_on_audit(killer, holder_pid):
 
 @pytest.mark.slow
 def test_a_real_worker_on_sqs_runs_each_task_in_its_region_and_applies_stripe_once(
-    sqs, monkeypatch, tmp_path, test_database_url, django_db_blocker
+    sqs, monkeypatch, tmp_path, test_database_url, subprocess_env, django_db_blocker
 ):
     from django_tenants.utils import schema_context
     from tenant_schemas_celery.app import CeleryApp
@@ -239,18 +228,9 @@ def test_a_real_worker_on_sqs_runs_each_task_in_its_region_and_applies_stripe_on
         task_serializer="json",
         accept_content=["json"],
     )
-    env = {
-        **os.environ,
-        **env_for_sqs,
-        "DATABASE_URL": test_database_url,
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "PYTHONPATH": os.pathsep.join(
-            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
-    }
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "KADO_TEST_DATABASE"):
-        env.pop(name, None)
+    env = subprocess_env(
+        **env_for_sqs, without=("REDIS_URL", "CELERY_BROKER_URL", "KADO_TEST_DATABASE")
+    )
     log_path = REPO_ROOT / ".data" / f"celery-sqs-worker-{marker}.log"
     log_path.parent.mkdir(exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115

@@ -6,42 +6,26 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
-import boto3
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
-from moto.server import ThreadedMotoServer
 from psycopg import sql
 
 from kado_platform.core.keys import KeyConfigurationError, keys_from_secrets_manager, parse_keys
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 @pytest.fixture(scope="module")
-def secrets_manager():
-    saved = {name: os.environ.get(name) for name in AWS}
-    os.environ.update(AWS)
-    # Port 0: the system picks a free one, held from the start; the server says which.
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="ap-northeast-1")
-    yield endpoint, client
-    server.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+def secrets_manager(start_moto):
+    with start_moto(
+        access_key=AWS["AWS_ACCESS_KEY_ID"], secret_key=AWS["AWS_SECRET_ACCESS_KEY"], export=True
+    ) as moto:
+        yield moto.endpoint, moto.client("secretsmanager")
 
 
 def test_keys_come_from_secrets_manager(secrets_manager):
@@ -62,20 +46,17 @@ def test_keys_come_from_secrets_manager(secrets_manager):
         parse_keys("[]")
 
 
-def test_the_settings_read_the_keys_at_startup(secrets_manager):
+def test_the_settings_read_the_keys_at_startup(secrets_manager, subprocess_env):
     endpoint, client = secrets_manager
     key = Fernet.generate_key().decode()
     arn = client.create_secret(Name="kado/test/startup", SecretString=json.dumps([key]))["ARN"]
-    env = {
-        **os.environ,
+    env = subprocess_env(
         **AWS,
-        "DEBUG": "1",
-        "KADO_FIELD_ENCRYPTION_KEYS_SECRET_ARN": arn,
-        "KADO_SECRETS_MANAGER_ENDPOINT_URL": endpoint,
-        "DJANGO_SETTINGS_MODULE": "kado_platform.settings",
-        "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / d) for d in ("platform", "tenants")),
-    }
-    env.pop("KADO_FIELD_ENCRYPTION_KEYS", None)
+        KADO_FIELD_ENCRYPTION_KEYS_SECRET_ARN=arn,
+        KADO_SECRETS_MANAGER_ENDPOINT_URL=endpoint,
+        DJANGO_SETTINGS_MODULE="kado_platform.settings",
+        without=("KADO_FIELD_ENCRYPTION_KEYS",),
+    )
     printed = subprocess.run(
         [sys.executable, "-c",
          "from django.conf import settings; print(settings.FIELD_ENCRYPTION_KEYS)"],

@@ -3,7 +3,6 @@ reports a region that fails and exits non-zero while the other regions are migra
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,16 +64,7 @@ def two_more_regions(test_database_url, django_db_blocker):
             User.objects.filter(email__in=[f"admin@{code}.test" for code in EXTRA]).delete()
 
 
-def _kado_migrate(url: str, *extra: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "PYTHONPATH": os.pathsep.join(
-            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
-    }
+def _kado_migrate(env: dict, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "kado_platform.cli", "migrate", "--noinput", "--jobs", "2", *extra],
         env=env,
@@ -87,10 +77,10 @@ def _kado_migrate(url: str, *extra: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_migrate_skips_current_regions_reports_failures_and_goes_on(
-    two_more_regions, django_db_blocker
+    two_more_regions, django_db_blocker, subprocess_env
 ):
-    url = two_more_regions
-    nothing = _kado_migrate(url)
+    env = subprocess_env()
+    nothing = _kado_migrate(env)
     assert nothing.returncode == 0, nothing.stderr
     assert "4 regions: 4 up to date, 0 to migrate" in nothing.stdout
 
@@ -110,7 +100,7 @@ def test_migrate_skips_current_regions_reports_failures_and_goes_on(
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE delta.deliverables_deliverable (id integer)")
 
-    failed = _kado_migrate(url)
+    failed = _kado_migrate(env)
     assert failed.returncode == 1
     assert "4 regions: 2 up to date, 2 to migrate" in failed.stdout
     assert "delta: " in failed.stderr and "already exists" in failed.stderr
@@ -122,7 +112,7 @@ def test_migrate_skips_current_regions_reports_failures_and_goes_on(
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE delta.deliverables_deliverable")
 
-    fixed = _kado_migrate(url)
+    fixed = _kado_migrate(env)
     assert fixed.returncode == 0, fixed.stderr
     assert "4 regions: 3 up to date, 1 to migrate" in fixed.stdout
     with django_db_blocker.unblock():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from io import StringIO
@@ -271,8 +270,8 @@ def test_suspending_an_unknown_region_is_refused(fed, action, code):
 
 
 @pytest.mark.slow
-def test_the_kado_command_exits_non_zero_on_a_refusal(fed, test_database_url):
-    env = {**os.environ, "DATABASE_URL": test_database_url, "DEBUG": "1", "KADO_TESTING": "1"}
+def test_the_kado_command_exits_non_zero_on_a_refusal(fed, subprocess_env):
+    env = subprocess_env()
     kado = [sys.executable, "-c", "from kado_platform.cli import main; main()"]
     refused = subprocess.run(
         [*kado, "region", "create", "admin", *GAMMA[1:]],

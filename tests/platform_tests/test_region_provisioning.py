@@ -19,7 +19,6 @@ destroy the session's federation that the other tests share.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -300,18 +299,9 @@ SUBPROCESS_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_failure_commits_nothing_in_a_real_transaction(fed, test_database_url):
+def test_a_failure_commits_nothing_in_a_real_transaction(fed, subprocess_env):
     audit_before = _last_audit_id()
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url,
-        "DJANGO_SETTINGS_MODULE": "kado_platform.settings",
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "PYTHONPATH": os.pathsep.join(
-            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
-    }
+    env = subprocess_env(DJANGO_SETTINGS_MODULE="kado_platform.settings")
     result = subprocess.run(
         [sys.executable, "-c", SUBPROCESS_SCRIPT],
         env=env,
@@ -424,7 +414,7 @@ def drop_after_the_test(test_database_url):
 
 @pytest.mark.slow
 def test_two_regions_provisioned_at_once_both_get_their_own_outcome(
-    drop_after_the_test, fed, test_database_url
+    drop_after_the_test, fed, test_database_url, subprocess_env
 ):
     """Two provisionings overlap: the second starts while the first is inside its
     transaction (and waits for one of its locks), the first then commits. Each must reach
@@ -433,16 +423,7 @@ def test_two_regions_provisioned_at_once_both_get_their_own_outcome(
     `tuple concurrently updated` when two such transactions meet)."""
     url = test_database_url
     drop_after_the_test.append("para-one")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "kado_platform.settings",
-        "DEBUG": "1",
-        "KADO_TESTING": "1",
-        "PYTHONPATH": os.pathsep.join(
-            str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
-    }
+    env = subprocess_env(DJANGO_SETTINGS_MODULE="kado_platform.settings")
 
     def start(code, outcome):
         return subprocess.Popen(

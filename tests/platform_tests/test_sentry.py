@@ -9,10 +9,8 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import sentry_sdk
@@ -21,8 +19,6 @@ from django.urls import path
 from sentry_sdk.transport import Transport
 
 from kado_platform.core.sentry import FILTERED, init_sentry, integrations, scrub_event
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = {
     "name": "山田 花子",
@@ -250,28 +246,19 @@ def test_integrations_are_django_and_celery_only_when_celery_is_installed():
     assert ("CeleryIntegration" in names) is has_celery
 
 
-def _sentry_state_in_a_fresh_process(extra_env: dict) -> dict:
+def _sentry_state_in_a_fresh_process(subprocess_env, extra_env: dict) -> dict:
     code = (
         "import json, django, sentry_sdk; django.setup(); c = sentry_sdk.get_client(); "
         "print(json.dumps({'active': c.is_active(), 'pii': c.options.get('send_default_pii'), "
         "'release': c.options.get('release'), 'environment': c.options.get('environment'), "
         "'locals': c.options.get('include_local_variables')}))"
     )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SENTRY_", "KADO_RELEASE", "KADO_ENVIRONMENT"))
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "kado_platform.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
-            "PYTHONPATH": os.pathsep.join(
-                str(REPO_ROOT / d) for d in ("platform", "tenants", "graphql", "frontend")
-            ),
-            **extra_env,
-        }
+    # No database behind the URL: Sentry starts (or not) from the settings alone.
+    env = subprocess_env(
+        DJANGO_SETTINGS_MODULE="kado_platform.settings",
+        DATABASE_URL="postgresql://nobody@127.0.0.1:1/none",
+        without=("SENTRY_", "KADO_RELEASE", "KADO_ENVIRONMENT"),
+        **extra_env,
     )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
@@ -280,14 +267,15 @@ def _sentry_state_in_a_fresh_process(extra_env: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_settings_start_sentry_only_with_a_dsn():
-    assert _sentry_state_in_a_fresh_process({})["active"] is False
+def test_settings_start_sentry_only_with_a_dsn(subprocess_env):
+    assert _sentry_state_in_a_fresh_process(subprocess_env, {})["active"] is False
     state = _sentry_state_in_a_fresh_process(
+        subprocess_env,
         {
             "SENTRY_DSN": "https://public@sentry.invalid/1",
             "KADO_RELEASE": "3f2c1e0",
             "KADO_ENVIRONMENT": "staging",
-        }
+        },
     )
     assert state == {
         "active": True,

@@ -20,7 +20,6 @@ import json
 import os
 import threading
 
-import boto3
 import pytest
 import requests
 from django.db import connection
@@ -185,32 +184,15 @@ class GatedMotoServer(ThreadedMotoServer):
 
 
 @pytest.fixture(scope="session")
-def s3_server():
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    os.environ["AWS_ACCESS_KEY_ID"] = ACCESS_KEY
-    os.environ["AWS_SECRET_ACCESS_KEY"] = SECRET_KEY
-    # Port 0: the system picks a free one, held from the start; the server says which.
-    server = GatedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _host, port = server.get_host_and_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name=AWS_REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    client.create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": AWS_REGION}
-    )
-    yield server, endpoint, client
-    server.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+def s3_server(start_moto):
+    with start_moto(
+        GatedMotoServer, access_key=ACCESS_KEY, secret_key=SECRET_KEY, export=True
+    ) as moto:
+        client = moto.client("s3", AWS_REGION)
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": AWS_REGION}
+        )
+        yield moto.server, moto.endpoint, client
 
 
 @pytest.fixture
