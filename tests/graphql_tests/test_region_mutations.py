@@ -613,7 +613,7 @@ def test_assigning_work_under_the_freelance_act_issues_its_notice(api, mutate):
 
     missing = mutate("assignmentCreate", values)
     assert [(e["field"], e["code"]) for e in missing["errors"]] == [
-        ("agreedAmount", "agreed_amount_required")
+        ("agreedAmount", "amount_required")
     ]
     state = read(api, ORDER_STATE, {"id": order["id"]})["order"]
     assert state["assignments"] == [], "a refused assignment writes nothing"

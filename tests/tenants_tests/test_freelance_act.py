@@ -160,7 +160,7 @@ def test_per_deliverable_work_under_the_act_needs_the_agreed_amount(make, admin)
     worker = make.active_worker()
     _nothing_written(
         lambda: make.assignment(order=order, worker=worker),
-        "agreed_amount_required",
+        "amount_required",
         "agreed_amount",
     )
     for bad, code in ((0, "min_value"), (-5, "min_value"), (1.5, "not_whole_number")):
@@ -180,7 +180,7 @@ def test_hourly_work_states_no_fixed_amount(make, admin):
     worker = make.active_worker()
     _nothing_written(
         lambda: make.assignment(order=order, worker=worker, agreed_amount=10_000),
-        "agreed_amount_not_hourly",
+        "amount_not_hourly",
         "agreed_amount",
     )
 

@@ -203,7 +203,21 @@ class ReportFiguresType(KadoObjectType):
     minutes = graphene.Int(required=True, description="Minutes logged on these orders.")
 
 
-class RegionReportType(KadoObjectType):
+class MoneyFigures:
+    """The year's money, the same three figures for the federation and for each region."""
+
+    billed = Yen(
+        required=True,
+        description="Yen invoiced (current versions, tax included) under the year's numbers.",
+    )
+    collected = Yen(required=True, description="Yen received from clients in the year.")
+    paid_out = Yen(
+        required=True,
+        description="Yen transferred to workers (net) with transfer dates in the year.",
+    )
+
+
+class RegionReportType(MoneyFigures, KadoObjectType):
     class Meta:
         name = "RegionReport"
         permission = Perm.FEDERATION_REPORTS
@@ -217,15 +231,6 @@ class RegionReportType(KadoObjectType):
         required=True, description="Second challenge: moved on to employment."
     )
     returned = graphene.Int(required=True, description="Safety net: came back to KADO.")
-    billed = Yen(
-        required=True,
-        description="Yen invoiced (current versions, tax included) under the year's numbers.",
-    )
-    collected = Yen(required=True, description="Yen received from clients in the year.")
-    paid_out = Yen(
-        required=True,
-        description="Yen transferred to workers (net) with transfer dates in the year.",
-    )
 
 
 class MonthReportType(KadoObjectType):
@@ -239,7 +244,7 @@ class MonthReportType(KadoObjectType):
     minutes = graphene.Int(required=True)
 
 
-class ReportType(KadoObjectType):
+class ReportType(MoneyFigures, KadoObjectType):
     class Meta:
         name = "Report"
         permission = Perm.FEDERATION_REPORTS
@@ -254,15 +259,6 @@ class ReportType(KadoObjectType):
     active_workers = graphene.Int(required=True)
     moved_to_employment = graphene.Int(required=True)
     returned = graphene.Int(required=True)
-    billed = Yen(
-        required=True,
-        description="Yen invoiced (current versions, tax included) under the year's numbers.",
-    )
-    collected = Yen(required=True, description="Yen received from clients in the year.")
-    paid_out = Yen(
-        required=True,
-        description="Yen transferred to workers (net) with transfer dates in the year.",
-    )
     by_region = graphene.List(graphene.NonNull(RegionReportType), required=True)
     by_category = graphene.List(graphene.NonNull(ReportFiguresType), required=True)
     by_client_kind = graphene.List(graphene.NonNull(ReportFiguresType), required=True)

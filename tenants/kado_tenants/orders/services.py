@@ -26,6 +26,7 @@ from kado_tenants.orders.lifecycle import (
 )
 from kado_tenants.orders.models import Assignment, ContractType, Order, WorkLog
 from kado_tenants.payouts.services import (
+    check_commission_amount,
     commission_notice_issue,
     notice_required,
     require_commission_notice,
@@ -345,7 +346,12 @@ def assignment_create(
     work states the worker's rate; per-deliverable work needs the `agreed_amount`.
     """
     check_date(assigned_on, field="assigned_on")
-    _check_agreed_amount(order, agreed_amount, required=notice_required(assigned_on))
+    check_commission_amount(
+        order.contract_type,
+        agreed_amount,
+        field="agreed_amount",
+        required=notice_required(assigned_on),
+    )
     _lock(order)
     if order.status not in OPEN_STATUSES:
         raise DomainError(
@@ -388,25 +394,6 @@ def assignment_create(
             assignment=assignment, amount=agreed_amount, acting_user=acting_user
         )
     return assignment
-
-
-def _check_agreed_amount(order: Order, agreed_amount, *, required: bool) -> None:
-    if order.contract_type == ContractType.HOURLY:
-        if agreed_amount is not None:
-            raise DomainError(
-                "agreed_amount_not_hourly",
-                _("Hourly work is paid by the hour: state no fixed amount."),
-                field="agreed_amount",
-            )
-    elif agreed_amount is None:
-        if required:
-            raise DomainError(
-                "agreed_amount_required",
-                _("State the amount agreed with the worker for this per-deliverable work."),
-                field="agreed_amount",
-            )
-    else:
-        check_whole_number(agreed_amount, field="agreed_amount", minimum=1)
 
 
 # --- work logs ------------------------------------------------------------------------

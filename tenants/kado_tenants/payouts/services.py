@@ -869,6 +869,27 @@ def _notice_body(notice: CommissionNotice, order) -> str:
     return "\n".join(lines)
 
 
+def check_commission_amount(contract_type: str, amount, *, field: str, required: bool = True):
+    """The fee a commission states: hourly work none (the worker's rate applies),
+    per-deliverable work the amount agreed, a whole number of yen."""
+    if contract_type == ContractType.HOURLY:
+        if amount is not None:
+            raise DomainError(
+                "amount_not_hourly",
+                _("Hourly work is paid by the hour: state no fixed amount."),
+                field=field,
+            )
+    elif amount is None:
+        if required:
+            raise DomainError(
+                "amount_required",
+                _("State the amount agreed with the worker for this per-deliverable work."),
+                field=field,
+            )
+    else:
+        check_whole_number(amount, field=field, minimum=1)
+
+
 @transaction.atomic
 def commission_notice_issue(
     *,
@@ -951,13 +972,8 @@ def commission_notice_issue(
         f"毎月末日締切、{'翌' if settings.payment_month_offset else '当'}月"
         f"{'末日' if settings.payment_day >= 31 else f'{settings.payment_day}日'}払い"
     )
+    check_commission_amount(order.contract_type, amount, field="amount")
     if order.contract_type == ContractType.HOURLY:
-        if amount is not None:
-            raise DomainError(
-                "amount_not_hourly",
-                _("Hourly work is paid by the hour: state no fixed amount."),
-                field="amount",
-            )
         hourly_rate = worker.hourly_rate
         computation = (
             f"時間単価 {_yen(hourly_rate)} × 承認された稼働時間（分）÷ 60。案件ごと・月ごとに"
@@ -966,13 +982,6 @@ def commission_notice_issue(
         )
     else:
         hourly_rate = None
-        if amount is None:
-            raise DomainError(
-                "amount_required",
-                _("A per-deliverable commission states the amount agreed."),
-                field="amount",
-            )
-        check_whole_number(amount, field="amount", minimum=1)
         computation = f"{_yen(amount)}（消費税別。源泉徴収の対象となる業務は所得税等を控除）"
         terms = "成果物の受領後、上記期日払い"
     notice = CommissionNotice(
