@@ -633,3 +633,14 @@ def test_assigning_work_under_the_freelance_act_issues_its_notice(api, mutate):
     )
     assert status == 200 and "errors" not in body, body
     assert body["data"]["commissionNoticeIssue"]["errors"] == [{"code": "notice_exists"}]
+
+    notice_of = """query($id: ID!) { order(id: $id) { assignments {
+        commissionNotice { amount deliveryOn paymentDueOn body } } } }"""
+    [row] = read(api, notice_of, {"id": order["id"]})["order"]["assignments"]
+    notice = row["commissionNotice"]
+    assert (notice["amount"], notice["deliveryOn"]) == (8000, "2025-04-30")
+    assert notice["paymentDueOn"] <= "2025-06-28"  # at most 60 days from delivery
+    assert "報酬の額: 8,000円" in notice["body"]
+    status, body = api(notice_of, {"id": order["id"]}, as_user="alpha_staff")
+    assert body.get("errors"), "a region's staff do not read the terms notices"
+    assert "8,000円" not in str(body.get("data"))

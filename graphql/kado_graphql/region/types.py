@@ -14,6 +14,7 @@ from kado_graphql.core.connections import KadoConnection, KadoConnectionField
 from kado_graphql.core.ids import GlobalIDField
 from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
+from kado_graphql.payouts.types import CommissionNoticeType
 from kado_graphql.region.enums import (
     ClientKindEnum,
     ConstraintReasonEnum,
@@ -26,6 +27,7 @@ from kado_platform.accounts.policy import Perm
 from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.orders.lifecycle import OrderStatus, allowed_transitions
 from kado_tenants.orders.selectors import order_progress, worklog_list
+from kado_tenants.payouts.selectors import commission_notice_get
 
 
 class RegionInfoType(KadoObjectType):
@@ -148,6 +150,16 @@ class AssignmentType(KadoObjectType):
     assigned_on = graphene.Date(required=True)
     logged_minutes = graphene.Int(required=True, description="Minutes this worker logged.")
     approved_minutes = graphene.Int(required=True, description="Of those, minutes approved.")
+    commission_notice = graphene.Field(
+        CommissionNoticeType,
+        description=(
+            "The terms notice (3条通知) issued when the work was commissioned (region admins "
+            "only); null for work commissioned before 2024-11-01 without one."
+        ),
+    )
+
+    def resolve_commission_notice(assignment, info):
+        return commission_notice_get(assignment=assignment)
 
     def resolve_logged_minutes(assignment, info):
         annotated = getattr(assignment, "logged_minutes", None)
