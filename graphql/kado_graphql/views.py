@@ -12,6 +12,7 @@ with field errors next to the data. An unexpected exception is logged and answer
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -52,6 +53,19 @@ logger = logging.getLogger("kado_graphql")
 MAX_VALIDATION_ERRORS = 20
 _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 _ALLOWED_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str, max_tokens: int):
+    """A query text parsed once: clients send the same few documents again and again.
+    Documents are only read from then on (validation and execution never change them);
+    a text that fails to parse raises each time, and is not kept."""
+    return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
+
+
+def _never_awaitable(_value) -> bool:
+    """No resolver of ours is async: graphql-core need not inspect every value it gets."""
+    return False
 
 
 def validation_rules(limits=None, variables=None):
@@ -227,11 +241,7 @@ class KadoGraphQLView(GraphQLView):
             raise HttpError(HttpResponse(status=400), _("Must provide query string."))
         schema = self.schema.graphql_schema
         try:
-            document = parse(
-                query,
-                max_lexical_tokens=self.limits.max_tokens,
-                max_comments=self.limits.max_tokens,
-            )
+            document = _parsed(query, self.limits.max_tokens)
         except GraphQLSyntaxError as error:
             code = (
                 codes.QUERY_TOO_LARGE
@@ -261,6 +271,7 @@ class KadoGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
+            "is_awaitable": _never_awaitable,
         }
         if self.execution_context_class:
             options["execution_context_class"] = self.execution_context_class
