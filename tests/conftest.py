@@ -12,7 +12,9 @@ process a test starts (a worker, `kado`, a script) gets its environment from
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
+import itertools
 import os
 import socket
 import subprocess
@@ -26,6 +28,14 @@ import requests
 from django.db import connection
 from django_tenants.utils import schema_context
 from psycopg import sql
+
+from kado_tenants.clients.models import Client, ClientKind
+from kado_tenants.clients.services import client_create
+from kado_tenants.orders.categories import Category
+from kado_tenants.orders.models import Assignment, ContractType, Order
+from kado_tenants.orders.services import assignment_create, order_create, order_transition
+from kado_tenants.workforce.models import Worker, WorkerStatus
+from kado_tenants.workforce.services import worker_change_status, worker_create
 
 PASSWORD = "kado-test-pass-2026"
 SEED_LABELS = {"alpha": "アルファ", "beta": "ベータ"}
@@ -197,6 +207,86 @@ def in_region():
     return _in
 
 
+# --- rows made through the services -----------------------------------------------------
+
+
+class Maker:
+    """Rows made through the services, with defaults a test overrides only where it cares."""
+
+    def __init__(self, acting_user=None):
+        self.acting_user = acting_user
+        self._numbers = itertools.count(1)
+
+    def worker(self, **overrides) -> Worker:
+        number = next(self._numbers)
+        fields = {
+            "name": f"塩尻 花子{number}",
+            "name_kana": "シオジリ ハナコ",
+            "hourly_rate": 1_000,
+            "joined_on": datetime.date(2023, 4, 1),
+            "acting_user": self.acting_user,
+        }
+        fields.update(overrides)
+        return worker_create(**fields)
+
+    def active_worker(self, **overrides) -> Worker:
+        """Through the journey as a worker would go: applicant, training, active."""
+        worker = self.worker(**overrides)
+        joined = worker.joined_on
+        worker_change_status(worker=worker, status=WorkerStatus.TRAINING, changed_on=joined)
+        worker_change_status(worker=worker, status=WorkerStatus.ACTIVE, changed_on=joined)
+        return worker
+
+    def client(self, **overrides) -> Client:
+        fields = {
+            "name": f"株式会社テスト{next(self._numbers)}",
+            "kind": ClientKind.URBAN_COMPANY,
+            "acting_user": self.acting_user,
+        }
+        fields.update(overrides)
+        return client_create(**fields)
+
+    def order(self, **overrides) -> Order:
+        fields = {
+            "title": "画像アノテーション",
+            "category": Category.AI_ANNOTATION,
+            "contract_type": ContractType.HOURLY,
+            "unit_price": 1_200,
+            "estimated_minutes": 600,
+            "received_on": datetime.date(2023, 5, 10),
+            "due_on": datetime.date(2023, 6, 30),
+            "acting_user": self.acting_user,
+        }
+        fields.update(overrides)
+        if "client" not in fields:
+            fields["client"] = self.client()
+        return order_create(**fields)
+
+    def started_order(self, **overrides) -> Order:
+        order = self.order(**overrides)
+        return order_transition(order=order, to_status="in_progress", on_date=order.received_on)
+
+    def assignment(
+        self, *, order=None, worker=None, assigned_on=None, agreed_amount=None
+    ) -> Assignment:
+        order = order or self.order()
+        worker = worker or self.active_worker()
+        return assignment_create(
+            order=order,
+            worker=worker,
+            assigned_on=assigned_on or order.received_on,
+            agreed_amount=agreed_amount,
+            acting_user=self.acting_user,
+        )
+
+
+@pytest.fixture
+def maker(fed):
+    """`maker(acting_user=...)` for tests that switch regions themselves (it makes rows
+    wherever it runs); tenants tests' `make` is the same in region alpha."""
+    return Maker
+
+
 @pytest.fixture
 def same_pk(in_region):
     """Make the next rows of a model in two regions get the same primary key.
@@ -338,6 +428,34 @@ def start_moto():
     """`with start_moto(server_class, access_key=..., secret_key=..., export=...) as moto:`
     a moto server for a module's or the session's fixture."""
     return moto_server
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A redis-server of the tests' own on a free loopback port (no shared state with a
+    Redis someone else runs), or None when the machine has no redis-server binary."""
+    import shutil
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
 
 
 # --- gunicorn on the test database (one home for every test that starts one) -----------

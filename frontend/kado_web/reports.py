@@ -15,7 +15,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.clients.choices import ClientKind
 from kado_tenants.orders.categories import Category
 from kado_tenants.workforce.choices import WorkerStatus
@@ -116,10 +115,6 @@ def format_cell(value, kind: str) -> str:
     if kind == MONTH and isinstance(value, datetime.date):
         return date_format(value, "YEAR_MONTH_FORMAT")
     return str(value)
-
-
-def latest_fiscal_year(today: datetime.date) -> int:
-    return fiscal_year_of(today)
 
 
 # The titles, shared by the page's headings, the sheets and the export links.

@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import base64
 import datetime
-import importlib.util
-from pathlib import Path
 
 import pytest
 
 from kado_tenants.orders.services import worklog_approve, worklog_record
 from kado_tenants.payouts import zengin
 from kado_tenants.payouts.services import bank_account_set, payout_settings_update
-
-# The region fixtures' row maker (tests/ is not a package: load it by path).
-_spec = importlib.util.spec_from_file_location(
-    "payout_api_region_fixtures", Path(__file__).parents[1] / "tenants_tests" / "conftest.py"
-)
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-Maker = _fixtures.Maker
 
 ERRORS = "errors { field message code }"
 
@@ -42,11 +32,11 @@ def post(web, fed):
 
 
 @pytest.fixture
-def month_of_work(fed, in_region):
+def month_of_work(fed, in_region, maker):
     """Two workers with approved May 2023 work and bank accounts in region alpha."""
     admin = fed.user("alpha_admin")
     with in_region(fed.alpha):
-        make = Maker(acting_user=admin)
+        make = maker(acting_user=admin)
         payout_settings_update(
             remitter_code="1234567890",
             remitter_name_kana="アルファシシンコウコウシャ",
@@ -144,9 +134,9 @@ def test_staff_and_other_regions_are_refused(post, month_of_work, fed):
     assert other["errors"][0]["extensions"]["code"] == "not_found"
 
 
-def test_commission_notice_and_accommodation_request(post, fed, in_region):
+def test_commission_notice_and_accommodation_request(post, fed, in_region, maker):
     with in_region(fed.alpha):
-        make = Maker(acting_user=fed.user("alpha_admin"))
+        make = maker(acting_user=fed.user("alpha_admin"))
         assignment = make.assignment()
         worker_id = base64.b64encode(f"Worker:alpha:{assignment.worker_id}".encode()).decode()
     assignment_id = base64.b64encode(f"Assignment:alpha:{assignment.pk}".encode()).decode()

@@ -391,26 +391,29 @@ def _active_worker(mutate, name):
     return worker
 
 
+def _client_order(mutate, tag, kind, terms, payload="order { id }", *, as_user="alpha_admin"):
+    """A new client of `kind` named `tag` and an order of it on `terms`, through the API."""
+    client = done(mutate("clientCreate", {"name": tag, "kind": kind}))["client"]
+    values = {"clientId": client["id"], "title": tag, "estimatedMinutes": 600, **terms}
+    return done(mutate("orderCreate", values, payload, as_user=as_user))["order"]
+
+
 def test_the_whole_order_life_cycle(api, mutate):
     tag = unique("Life")
-    client = done(mutate("clientCreate", {"name": tag, "kind": "MUNICIPALITY"}))["client"]
-    order = done(
-        mutate(
-            "orderCreate",
-            {
-                "clientId": client["id"],
-                "title": tag,
-                "category": "DIGITAL_HELP",
-                "contractType": "HOURLY",
-                "unitPrice": 1500,
-                "estimatedMinutes": 600,
-                "receivedOn": "2024-05-01",
-                "dueOn": "2024-06-30",
-            },
-            "order { id reference amount status allowedTransitions }",
-            as_user="alpha_staff",
-        )
-    )["order"]
+    order = _client_order(
+        mutate,
+        tag,
+        "MUNICIPALITY",
+        {
+            "category": "DIGITAL_HELP",
+            "contractType": "HOURLY",
+            "unitPrice": 1500,
+            "receivedOn": "2024-05-01",
+            "dueOn": "2024-06-30",
+        },
+        "order { id reference amount status allowedTransitions }",
+        as_user="alpha_staff",
+    )
     assert order["status"] == "RECEIVED" and order["amount"] == 15000
     assert order["reference"].startswith("2024-")
     assert order["allowedTransitions"] == ["IN_PROGRESS", "CANCELLED"]
@@ -542,24 +545,20 @@ def test_the_whole_order_life_cycle(api, mutate):
 
 def test_a_cancelled_order_takes_no_work(api, mutate):
     tag = unique("Cancel")
-    client = done(mutate("clientCreate", {"name": tag, "kind": "URBAN_COMPANY"}))["client"]
-    order = done(
-        mutate(
-            "orderCreate",
-            {
-                "clientId": client["id"],
-                "title": tag,
-                "category": "KITTING",
-                "contractType": "PER_DELIVERABLE",
-                "unitPrice": 500,
-                "quantity": 40,
-                "estimatedMinutes": 600,
-                "receivedOn": "2024-07-01",
-                "dueOn": "2024-07-31",
-            },
-            "order { id amount }",
-        )
-    )["order"]
+    order = _client_order(
+        mutate,
+        tag,
+        "URBAN_COMPANY",
+        {
+            "category": "KITTING",
+            "contractType": "PER_DELIVERABLE",
+            "unitPrice": 500,
+            "quantity": 40,
+            "receivedOn": "2024-07-01",
+            "dueOn": "2024-07-31",
+        },
+        "order { id amount }",
+    )
     assert order["amount"] == 20000
     worker = _active_worker(mutate, f"{tag} 人")
     assignment = done(
@@ -590,24 +589,19 @@ def test_a_cancelled_order_takes_no_work(api, mutate):
 
 def test_assigning_work_under_the_freelance_act_issues_its_notice(api, mutate):
     tag = unique("Act")
-    client = done(mutate("clientCreate", {"name": tag, "kind": "MUNICIPALITY"}))["client"]
-    order = done(
-        mutate(
-            "orderCreate",
-            {
-                "clientId": client["id"],
-                "title": tag,
-                "category": "DATA_ENTRY",
-                "contractType": "PER_DELIVERABLE",
-                "unitPrice": 500,
-                "quantity": 20,
-                "estimatedMinutes": 600,
-                "receivedOn": "2025-04-01",
-                "dueOn": "2025-04-30",
-            },
-            "order { id }",
-        )
-    )["order"]
+    order = _client_order(
+        mutate,
+        tag,
+        "MUNICIPALITY",
+        {
+            "category": "DATA_ENTRY",
+            "contractType": "PER_DELIVERABLE",
+            "unitPrice": 500,
+            "quantity": 20,
+            "receivedOn": "2025-04-01",
+            "dueOn": "2025-04-30",
+        },
+    )
     worker = _active_worker(mutate, f"{tag} 人")
     values = {"orderId": order["id"], "workerId": worker["id"], "assignedOn": "2025-04-02"}
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
@@ -36,14 +34,6 @@ from kado_tenants.payouts.services import (
     payout_statement_approve,
     payout_statements_generate,
 )
-
-# The region fixtures' row maker (tests/ is not a package: load it by path).
-_spec = importlib.util.spec_from_file_location(
-    "money_pages_region_fixtures", Path(__file__).parents[1] / "tenants_tests" / "conftest.py"
-)
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-Maker = _fixtures.Maker
 
 DELIVERED = datetime.date(2023, 6, 20)
 LIST_PAGES = ["/invoices/", "/invoices/new/", "/payouts/", "/payouts/transfers/"]
@@ -81,9 +71,9 @@ def _delivered_orders(client, count: int, *, unit_price: int = 52_500):
     return orders
 
 
-def _month_of_work(admin, kana=("ヤマダ ハナコ", "ガッコウ タロウ")):
+def _month_of_work(maker, admin, kana=("ヤマダ ハナコ", "ガッコウ タロウ")):
     """Approved May 2023 work of two workers with bank accounts, and the remitter set."""
-    make = Maker(acting_user=admin)
+    make = maker(acting_user=admin)
     payout_settings_update(
         remitter_code="1234567890",
         remitter_name_kana="シンコウコウシャ",
@@ -189,7 +179,7 @@ def test_the_navigation_offers_the_money_pages_to_admins_only(fed, web):
     assert 'href="/invoices/"' not in staff and 'href="/payouts/"' not in staff
 
 
-def test_another_regions_keys_are_not_found(fed, web, in_region, same_pk):
+def test_another_regions_keys_are_not_found(fed, web, in_region, same_pk, maker):
     beta_admin = fed.user("beta_admin")
     # Rows that exist in beta only, under keys alpha has not used.
     same_pk(Invoice, fed.alpha, fed.beta)
@@ -198,7 +188,7 @@ def test_another_regions_keys_are_not_found(fed, web, in_region, same_pk):
         _issuer("ベータ")
         client = client_create(name="株式会社ベータ請求先", kind="urban_company")
         invoice = invoice_create(client=client, orders=_delivered_orders(client, 1))
-        _month_of_work(beta_admin)
+        _month_of_work(maker, beta_admin)
         statement = payout_statements_generate(month=datetime.date(2023, 5, 1))[0]
     with in_region(fed.alpha):
         assert invoice_get(pk=invoice.pk) is None
@@ -411,9 +401,9 @@ def test_posts_need_the_csrf_token(fed, web, in_region, issued):
 
 
 @pytest.fixture
-def month_of_work(fed, in_region):
+def month_of_work(fed, in_region, maker):
     with in_region(fed.alpha):
-        return _month_of_work(fed.user("alpha_admin"))
+        return _month_of_work(maker, fed.user("alpha_admin"))
 
 
 def test_statements_are_generated_shown_and_approved(fed, web, in_region, month_of_work):

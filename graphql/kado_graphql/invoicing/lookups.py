@@ -1,25 +1,15 @@
-"""Invoices, clients and orders named by global IDs, read through selectors."""
+"""Invoices and orders named by global IDs, read through selectors (clients: region.lookups)."""
 
 from __future__ import annotations
 
 from kado_graphql.core.errors import NotFoundError
 from kado_graphql.core.ids import decode_global_id
-from kado_tenants.clients.selectors import client_get
+from kado_graphql.region.lookups import found
 from kado_tenants.invoicing.selectors import invoice_get, orders_by_pks
 
 
 def invoice_by_id(info, value, *, field="id"):
-    invoice = invoice_get(pk=decode_global_id(info, value, "Invoice", field=field))
-    if invoice is None:
-        raise NotFoundError(field=field)
-    return invoice
-
-
-def client_by_id(info, value, *, field="client_id"):
-    client = client_get(pk=decode_global_id(info, value, "Client", field=field))
-    if client is None:
-        raise NotFoundError(field=field)
-    return client
+    return found(invoice_get(pk=decode_global_id(info, value, "Invoice", field=field)), field)
 
 
 def orders_by_ids(info, values, *, field="order_ids"):

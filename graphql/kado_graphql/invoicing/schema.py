@@ -17,11 +17,8 @@ from kado_graphql.invoicing.mutations import (
     InvoiceSendViaStripe,
 )
 from kado_graphql.invoicing.types import InvoiceConnection, InvoiceFilter, InvoiceType
+from kado_graphql.region.enums import choice
 from kado_tenants.invoicing.selectors import invoice_list, invoices_with_details
-
-
-def _choice(value) -> str:
-    return str(getattr(value, "value", value))
 
 
 class InvoicingQueries(graphene.ObjectType):
@@ -51,7 +48,7 @@ class InvoicingQueries(graphene.ObjectType):
             if client is None
             else decode_global_id(info, client, "Client", field="filter.client"),
             counterparty=filter.get("counterparty") or "",
-            statuses=[_choice(status) for status in filter.get("statuses") or ()],
+            statuses=[choice(status) for status in filter.get("statuses") or ()],
         )
         return invoices_with_details(invoices.select_related("stripe"))
 

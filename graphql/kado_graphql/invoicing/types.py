@@ -6,36 +6,25 @@ from __future__ import annotations
 import base64
 
 import graphene
-from django.utils import translation
 
 from kado_graphql.core.connections import KadoConnection
 from kado_graphql.core.ids import GlobalIDField, to_global_id
 from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
+from kado_graphql.region.enums import choices_enum
 from kado_platform.accounts.policy import Perm
 from kado_tenants.invoicing.choices import InvoiceKind, InvoiceStatus, TaxRounding
 from kado_tenants.invoicing.pdf import invoice_pdf
 
-
-def _enum(choices, name: str, description: str):
-    def describe(value):
-        if value is None:
-            return description
-        with translation.override("en"):
-            return str(value.label)
-
-    return graphene.Enum.from_enum(choices, name=name, description=describe)
-
-
-InvoiceStatusEnum = _enum(
+InvoiceStatusEnum = choices_enum(
     InvoiceStatus,
     "InvoiceStatus",
     "DRAFT → ISSUED → PAID; an ISSUED or PAID version becomes SUPERSEDED by its correction.",
 )
-InvoiceKindEnum = _enum(
+InvoiceKindEnum = choices_enum(
     InvoiceKind, "InvoiceKind", "An INVOICE, or a CREDIT_NOTE (negative, with a reason)."
 )
-TaxRoundingEnum = _enum(
+TaxRoundingEnum = choices_enum(
     TaxRounding, "TaxRounding", "How the tax of one rate is rounded, once per invoice."
 )
 

@@ -19,9 +19,9 @@ from kado_graphql.payouts.types import (
     PayoutStatementConnection,
     PayoutStatementFilter,
     PayoutStatementType,
-    choice,
 )
-from kado_tenants.payouts.selectors import payout_statement_list
+from kado_graphql.region.enums import choice
+from kado_tenants.payouts.selectors import payout_statement_list, statements_with_lines
 
 
 class PayoutQueries(graphene.ObjectType):
@@ -41,10 +41,12 @@ class PayoutQueries(graphene.ObjectType):
         worker = None
         if filter.get("worker_id"):
             worker = decode_global_id(info, filter["worker_id"], "Worker", field="filter.workerId")
-        return payout_statement_list(
-            month=filter.get("month"),
-            status=choice(filter["status"]) if filter.get("status") else None,
-            worker=worker,
+        return statements_with_lines(
+            payout_statement_list(
+                month=filter.get("month"),
+                status=choice(filter["status"]) if filter.get("status") else None,
+                worker=worker,
+            )
         )
 
     def resolve_payout_statement(root, info, id):  # noqa: A002

@@ -8,41 +8,25 @@ Money is whole yen (Int), days are Dates. Global IDs name the region
 from __future__ import annotations
 
 import graphene
-from django.utils import translation
 
 from kado_graphql.core.connections import KadoConnection
 from kado_graphql.core.ids import GlobalIDField, to_global_id
 from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
+from kado_graphql.region.enums import choices_enum
 from kado_platform.accounts.policy import Perm
 from kado_tenants.orders.categories import Category
 from kado_tenants.payouts.choices import AccommodationKind, LineKind, StatementStatus
-from kado_tenants.payouts.selectors import statement_lines, statement_risk
+from kado_tenants.payouts.selectors import statement_risk
 
-
-def _enum(choices, name: str, description: str):
-    def describe(value):
-        if value is None:
-            return description
-        with translation.override("en"):
-            return str(value.label)
-
-    return graphene.Enum.from_enum(choices, name=name, description=describe)
-
-
-def choice(value) -> str:
-    """The stored value of an enum argument."""
-    return str(getattr(value, "value", value))
-
-
-StatementStatusEnum = _enum(
+StatementStatusEnum = choices_enum(
     StatementStatus, "PayoutStatementStatus", "DRAFT until approved; APPROVED never changes."
 )
-PayoutLineKindEnum = _enum(LineKind, "PayoutLineKind", "Hourly work or a deliverable.")
-AccommodationKindEnum = _enum(
+PayoutLineKindEnum = choices_enum(LineKind, "PayoutLineKind", "Hourly work or a deliverable.")
+AccommodationKindEnum = choices_enum(
     AccommodationKind, "AccommodationKind", "What a request for accommodation concerns."
 )
-PayoutCategoryEnum = _enum(Category, "PayoutCategory", "The type of work paid (業務分類).")
+PayoutCategoryEnum = choices_enum(Category, "PayoutCategory", "The type of work paid (業務分類).")
 PaymentRiskEnum = graphene.Enum(
     "PaymentRisk",
     [("DUE_SOON", "due_soon"), ("OVERDUE", "overdue"), ("TRANSFERRED_LATE", "transferred_late")],
@@ -122,7 +106,8 @@ class PayoutStatementType(KadoObjectType):
         return statement_risk(statement)
 
     def resolve_lines(statement, info):
-        return statement_lines(statement)
+        # Every source prefetches the lines (statements_with_lines, payout_statement_get).
+        return statement.lines.all()
 
 
 class PayoutStatementConnection(KadoConnection):

@@ -18,7 +18,9 @@ from kado_tenants.orders.services import ContractType
 from kado_tenants.workforce.services import ConstraintReason, WorkerStatus
 
 
-def _enum(choices, name: str, description: str):
+def choices_enum(choices, name: str, description: str):
+    """A GraphQL enum of a TextChoices: member names as values, English labels described."""
+
     def describe(value):
         if value is None:
             return description
@@ -28,26 +30,26 @@ def _enum(choices, name: str, description: str):
     return graphene.Enum.from_enum(choices, name=name, description=describe)
 
 
-WorkerStatusEnum = _enum(
+WorkerStatusEnum = choices_enum(
     WorkerStatus,
     "WorkerStatus",
     "Where a worker is on the journey: APPLICANT → TRAINING → ACTIVE → EMPLOYED "
     "→ RETURNED → ACTIVE.",
 )
-ConstraintReasonEnum = _enum(
+ConstraintReasonEnum = choices_enum(
     ConstraintReason,
     "ConstraintReason",
     "Why a worker's time is constrained. Sensitive personal data: region admins only.",
 )
-ClientKindEnum = _enum(ClientKind, "ClientKind", "What kind of client orders the work.")
-OrderStatusEnum = _enum(
+ClientKindEnum = choices_enum(ClientKind, "ClientKind", "What kind of client orders the work.")
+OrderStatusEnum = choices_enum(
     OrderStatus,
     "OrderStatus",
     "The order life cycle: RECEIVED → IN_PROGRESS → DELIVERED → INSPECTED → INVOICED → "
     "PAID; CANCELLED from RECEIVED, IN_PROGRESS or DELIVERED.",
 )
-OrderCategoryEnum = _enum(Category, "OrderCategory", "The type of work (業務分類).")
-ContractTypeEnum = _enum(
+OrderCategoryEnum = choices_enum(Category, "OrderCategory", "The type of work (業務分類).")
+ContractTypeEnum = choices_enum(
     ContractType,
     "ContractType",
     "How an order is priced: HOURLY on the estimated minutes, PER_DELIVERABLE per unit.",

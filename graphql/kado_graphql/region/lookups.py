@@ -16,23 +16,24 @@ from kado_tenants.orders.selectors import (
 from kado_tenants.workforce.selectors import worker_get
 
 
-def _found(row, field):
+def found(row, field):
+    """The row, or `not_found` on the argument `field` when there is none."""
     if row is None:
         raise NotFoundError(field=field)
     return row
 
 
 def worker_by_id(info, value, *, field="id"):
-    return _found(worker_get(pk=decode_global_id(info, value, "Worker", field=field)), field)
+    return found(worker_get(pk=decode_global_id(info, value, "Worker", field=field)), field)
 
 
 def client_by_id(info, value, *, field="id"):
-    return _found(client_get(pk=decode_global_id(info, value, "Client", field=field)), field)
+    return found(client_get(pk=decode_global_id(info, value, "Client", field=field)), field)
 
 
 def order_by_id(info, value, *, field="id", with_assignments=True):
     """The order with its client, logged minutes and (by default) its assignments."""
-    return _found(
+    return found(
         _order(decode_global_id(info, value, "Order", field=field), with_assignments), field
     )
 
@@ -50,10 +51,8 @@ def _order(pk, with_assignments):
 
 
 def assignment_by_id(info, value, *, field="id"):
-    return _found(
-        assignment_get(pk=decode_global_id(info, value, "Assignment", field=field)), field
-    )
+    return found(assignment_get(pk=decode_global_id(info, value, "Assignment", field=field)), field)
 
 
 def work_log_by_id(info, value, *, field="id"):
-    return _found(worklog_get(pk=decode_global_id(info, value, "WorkLog", field=field)), field)
+    return found(worklog_get(pk=decode_global_id(info, value, "WorkLog", field=field)), field)

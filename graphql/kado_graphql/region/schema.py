@@ -116,8 +116,7 @@ class RegionQueries(graphene.ObjectType):
         return _worker_prefetches(workers, selected(info, "edges", "node"))
 
     def resolve_worker(root, info, id):  # noqa: A002
-        worker = worker_by_id(info, id)
-        return worker
+        return worker_by_id(info, id)
 
     def resolve_clients(root, info, filter=None):  # noqa: A002
         filter = filter or {}  # noqa: A001
@@ -157,6 +156,8 @@ class RegionQueries(graphene.ObjectType):
             orders = orders_with_assignments(orders)
             if "skills" in selected(info, "edges", "node", "assignments", "worker"):
                 orders = orders.prefetch_related("assignments__worker__skills")
+            if "commission_notice" in selected(info, "edges", "node", "assignments"):
+                orders = orders.prefetch_related("assignments__commission_notice")
         return orders
 
     def resolve_order(root, info, id):  # noqa: A002

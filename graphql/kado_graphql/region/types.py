@@ -27,7 +27,6 @@ from kado_platform.accounts.policy import Perm
 from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.orders.lifecycle import OrderStatus, allowed_transitions
 from kado_tenants.orders.selectors import order_progress, worklog_list
-from kado_tenants.payouts.selectors import commission_notice_get
 
 
 class RegionInfoType(KadoObjectType):
@@ -159,7 +158,9 @@ class AssignmentType(KadoObjectType):
     )
 
     def resolve_commission_notice(assignment, info):
-        return commission_notice_get(assignment=assignment)
+        # The reverse one-to-one: prefetched for a page of orders, else read here. It raises
+        # an AttributeError subclass when the assignment has no notice.
+        return getattr(assignment, "commission_notice", None)
 
     def resolve_logged_minutes(assignment, info):
         annotated = getattr(assignment, "logged_minutes", None)

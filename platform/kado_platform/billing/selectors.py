@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kado_platform.billing.models import StripeEvent
-from kado_platform.regions.models import Region
+from kado_platform.regions.selectors import region_find
 
 
 def stripe_events_unprocessed(*, older_than: datetime.timedelta | None = None) -> QuerySet:
@@ -24,5 +24,5 @@ def stripe_events_unprocessed(*, older_than: datetime.timedelta | None = None) -
 
 def stripe_event_schema(record: StripeEvent) -> str:
     """The schema the event's apply task runs in: its region's, or `public` for none."""
-    region = Region.objects.regions().filter(code=record.region_code).first()
-    return region.schema_name if region is not None and record.region_code else "public"
+    region = region_find(code=record.region_code)
+    return region.schema_name if region is not None else "public"

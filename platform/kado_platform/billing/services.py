@@ -17,6 +17,7 @@ from kado_platform.billing.gateway import platform_price_id, stripe_client, stri
 from kado_platform.billing.models import RegionSubscription, StripeEvent
 from kado_platform.core.errors import DomainError
 from kado_platform.regions.models import Region, RegionKind
+from kado_platform.regions.selectors import region_find
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +78,7 @@ def _route(event_type: str, data_object) -> tuple[str, Region | None]:
         )
         if row is not None:
             return row.region.code, row.region
-    region = Region.objects.regions().filter(code=code).first() if code else None
-    return code, region
+    return code, region_find(code=code)
 
 
 @transaction.atomic
@@ -160,9 +160,7 @@ def _apply_invoice_event(invoice, *, status: str, created: int) -> tuple[str, st
     code = str(_get(metadata, "kado_region", ""))
     number = str(_get(metadata, "kado_invoice_number", ""))
     version = str(_get(metadata, "kado_invoice_version", ""))
-    region = (
-        Region.objects.regions().filter(code=code).first() if code and version.isdigit() else None
-    )
+    region = region_find(code=code) if version.isdigit() else None
     if region is None or not number:
         logger.warning("Stripe invoice event without a known region or invoice")
         return code[:31], EventOutcome.UNROUTABLE

@@ -127,10 +127,9 @@ def reencrypt_table(model, columns: list[str], *, on_rows=None) -> int:
     from django.db import connection
     from psycopg import sql
 
-    from kado_platform.core.fields import cipher
+    from kado_platform.core.fields import cipher, reencrypt
 
     newest = cipher()._fernets[0]
-    every = cipher()
     table = sql.Identifier(model._meta.db_table)
     pk = sql.Identifier(model._meta.pk.column)
     select = sql.SQL(
@@ -154,7 +153,7 @@ def reencrypt_table(model, columns: list[str], *, on_rows=None) -> int:
                         continue  # already under the newest key
                     except InvalidToken:
                         pass
-                    updates[column] = every.rotate(token.encode()).decode()
+                    updates[column] = reencrypt(token)
                 if updates:
                     assignments = sql.SQL(", ").join(
                         sql.SQL("{} = %s").format(sql.Identifier(column)) for column in updates

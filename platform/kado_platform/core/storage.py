@@ -175,8 +175,7 @@ class LocalStore:
         self.files = FileSystemStorage(location=str(self.root))
 
     def path(self, key: str) -> Path:
-        path = Path(self.files.path(key))  # refuses keys that climb out of the root
-        return path
+        return Path(self.files.path(key))  # refuses keys that climb out of the root
 
     def presigned_post(self, *, key: str, content_type: str, size: int, expires: int):
         token = signing.dumps(
@@ -192,7 +191,8 @@ class LocalStore:
         path = self.path(key)
         if not path.is_file():
             return None
-        content_type = _local_content_types(path).get("content_type") or (
+        marker = path.with_name(path.name + ".type")
+        content_type = (marker.read_text() if marker.is_file() else "") or (
             mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         )
         return StoredObject(
@@ -221,11 +221,6 @@ class LocalStore:
             salt=LOCAL_DOWNLOAD_SALT,
         )
         return reverse("deliverable_local_download", args=[token])
-
-
-def _local_content_types(path: Path) -> dict:
-    marker = path.with_name(path.name + ".type")
-    return {"content_type": marker.read_text()} if marker.is_file() else {}
 
 
 @lru_cache(maxsize=4)

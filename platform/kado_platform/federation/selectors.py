@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_months
@@ -308,21 +308,22 @@ def worker_counts_by_region() -> list[dict]:
         counts.setdefault(row["region_id"], Counter())[row["status"]] = row["workers"]
     from kado_platform.regions.selectors import region_list
 
-    return [
-        {
-            "region": region,
-            "active": counts.get(region.pk, Counter()).get("active", 0),
-            "by_status": dict(counts.get(region.pk, Counter())),
-            "total": sum(counts.get(region.pk, Counter()).values()),
-        }
-        for region in region_list()
-    ]
+    rows = []
+    for region in region_list():
+        by_status = counts.get(region.pk, Counter())
+        rows.append(
+            {
+                "region": region,
+                "active": by_status["active"],
+                "by_status": dict(by_status),
+                "total": by_status.total(),
+            }
+        )
+    return rows
 
 
 def skill_code_list() -> list[str]:
     """Every skill code some worker of the federation has, for the capacity form."""
-    from django.db.models import Func
-
     return list(
         WorkerIndexEntry.objects.annotate(code=Func(F("skill_codes"), function="unnest"))
         .values_list("code", flat=True)

@@ -11,8 +11,13 @@ def region_list(*, include_suspended: bool = True):
     return regions
 
 
+def region_find(*, code: str) -> Region | None:
+    """The partner region with this code, or None (never the federation itself)."""
+    return Region.objects.regions().filter(code=code).first() if code else None
+
+
 def region_get(*, code: str) -> Region:
-    region = Region.objects.regions().filter(code=code).first()
+    region = region_find(code=code)
     if region is None:
         raise DomainError(
             "region_not_found",

@@ -15,30 +15,21 @@ from kado_platform.tasks.federation import index_check_all
 logger = logging.getLogger(__name__)
 
 
-def _statements_at_risk():
-    """The payouts selector, when the payouts app is installed."""
-    try:
-        from kado_tenants.payouts.selectors import statements_at_risk
-    except ImportError:
-        return None
-    return statements_at_risk
-
-
 @kado_task("kado.nightly_checks")
 def nightly_checks() -> dict:
+    from kado_tenants.payouts.selectors import statements_at_risk
+
     differences = index_check_all()
     at_risk: dict[str, int] = {}
-    selector = _statements_at_risk()
-    if selector is not None:
-        for region in region_list(include_suspended=False):
-            with schema_context(region.schema_name):
-                count = selector().count()
-            if count:
-                at_risk[region.code] = count
-                logger.warning(
-                    "payout statements near or past their 60-day deadline",
-                    extra={"region": region.schema_name, "statements": count},
-                )
+    for region in region_list(include_suspended=False):
+        with schema_context(region.schema_name):
+            count = statements_at_risk().count()
+        if count:
+            at_risk[region.code] = count
+            logger.warning(
+                "payout statements near or past their 60-day deadline",
+                extra={"region": region.schema_name, "statements": count},
+            )
     requeued = stripe_events_requeue()
     return {
         "index_differences": differences,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from kado_tenants.deliverables.choices import DeliverableStatus
 from kado_tenants.deliverables.models import Deliverable
 
 
@@ -11,7 +12,7 @@ def deliverable_list(*, order, include_pending: bool = True) -> QuerySet[Deliver
     order_id = getattr(order, "pk", order)
     deliverables = Deliverable.objects.filter(order_id=order_id)
     if not include_pending:
-        deliverables = deliverables.filter(status="uploaded")
+        deliverables = deliverables.filter(status=DeliverableStatus.UPLOADED)
     return deliverables.order_by("-created_at", "-id")
 
 

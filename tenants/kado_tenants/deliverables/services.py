@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -50,15 +51,31 @@ def current_region():
     return region
 
 
+@contextmanager
+def _store_available():
+    """Turn an unreachable store into the refusal the edges show."""
+    try:
+        yield
+    except StoreUnavailable as error:
+        raise DomainError(
+            "storage_unavailable", _("File storage is unavailable; try again later.")
+        ) from error
+
+
 def _require(acting_user, perm: Perm, region) -> None:
     if not has_perm(acting_user, perm, region):
         raise DomainError("permission_denied", _("You do not have permission to do this."))
 
 
+def _basename(filename) -> str:
+    """The last part of a path (either slash), NFKC-normalised and stripped."""
+    name = unicodedata.normalize("NFKC", str(filename or "")).replace("\\", "/")
+    return PurePosixPath(name).name.strip()
+
+
 def safe_filename(filename: str) -> str:
     """The last part of a path, as ASCII letters, digits, `.`, `_` and `-` (for the key)."""
-    name = unicodedata.normalize("NFKC", str(filename or "")).replace("\\", "/")
-    name = PurePosixPath(name).name.strip()
+    name = _basename(filename)
     suffix = PurePosixPath(name).suffix.lower()
     stem = _UNSAFE.sub("_", name[: -len(suffix)] if suffix else name).strip("._-")
     stem = stem[: MAX_FILENAME_LENGTH - len(suffix)] or "file"
@@ -67,8 +84,7 @@ def safe_filename(filename: str) -> str:
 
 def check_upload(*, filename: str, content_type: str, size) -> tuple[str, str]:
     """Refuse a name, type or size that may not be stored; the cleaned name and type."""
-    name = unicodedata.normalize("NFKC", str(filename or "")).replace("\\", "/")
-    name = PurePosixPath(name).name.strip()
+    name = _basename(filename)
     if not name or name in {".", ".."}:
         raise DomainError("filename_required", _("A file name is required."), field="filename")
     if len(name) > 255 or any(unicodedata.category(ch) == "Cc" for ch in name):
@@ -131,17 +147,13 @@ def deliverable_upload_start(
         key=deliverable_key(region=region, order=order, filename=name),
         uploaded_by_id=getattr(acting_user, "pk", None),
     )
-    try:
+    with _store_available():
         post = deliverable_store().presigned_post(
             key=deliverable.key,
             content_type=content_type,
             size=size,
             expires=settings.KADO_DELIVERABLE_URL_SECONDS,
         )
-    except StoreUnavailable as error:
-        raise DomainError(
-            "storage_unavailable", _("File storage is unavailable; try again later.")
-        ) from error
     audit_record(
         action="deliverable.upload_start",
         actor=acting_user,
@@ -165,12 +177,8 @@ def deliverable_upload_complete(
     sha256 = (sha256 or "").strip().lower()
     if sha256 and not re.fullmatch(r"[0-9a-f]{64}", sha256):
         raise DomainError("sha256_invalid", _("Not a SHA-256 hex digest."), field="sha256")
-    try:
+    with _store_available():
         stored = deliverable_store().head(key=deliverable.key)
-    except StoreUnavailable as error:
-        raise DomainError(
-            "storage_unavailable", _("File storage is unavailable; try again later.")
-        ) from error
     if stored is None:
         raise DomainError("upload_missing", _("The file has not been uploaded yet."))
     if stored.size != deliverable.size:
@@ -202,17 +210,13 @@ def deliverable_download_url(*, deliverable: Deliverable, acting_user) -> str:
     _check_prefix(deliverable, region)
     if deliverable.status != DeliverableStatus.UPLOADED:
         raise DomainError("upload_missing", _("The file has not been uploaded yet."))
-    try:
+    with _store_available():
         url = deliverable_store().presigned_get(
             key=deliverable.key,
             filename=deliverable.filename,
             content_type=deliverable.content_type,
             expires=settings.KADO_DELIVERABLE_URL_SECONDS,
         )
-    except StoreUnavailable as error:
-        raise DomainError(
-            "storage_unavailable", _("File storage is unavailable; try again later.")
-        ) from error
     audit_record(
         action="deliverable.download",
         actor=acting_user,

@@ -23,6 +23,7 @@ from kado_platform.core.errors import DomainError
 from kado_tenants.clients.models import Client
 from kado_tenants.invoicing.choices import InvoiceStatus, StripeInvoiceStatus
 from kado_tenants.invoicing.models import Invoice, StripeCustomer, StripeInvoice
+from kado_tenants.workforce.services import lock_row
 
 CURRENCY = "jpy"
 PAYMENT_SETTINGS = {
@@ -106,8 +107,7 @@ def _items(invoice: Invoice) -> list[tuple[str, dict]]:
 @transaction.atomic
 def invoice_send_via_stripe(*, invoice: Invoice, acting_user=None) -> StripeInvoice:
     """Send an issued invoice to its client through Stripe Invoicing, once."""
-    list(Invoice.objects.select_for_update().filter(pk=invoice.pk).values_list("pk"))
-    invoice.refresh_from_db()
+    lock_row(invoice)
     if invoice.status != InvoiceStatus.ISSUED or invoice.is_credit_note:
         raise DomainError(
             "invoice_not_sendable",

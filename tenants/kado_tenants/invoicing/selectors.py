@@ -16,6 +16,9 @@ from kado_tenants.invoicing.models import Invoice, InvoiceIssuer, InvoiceLine
 from kado_tenants.orders.lifecycle import OrderStatus
 from kado_tenants.orders.models import Order
 
+# The order statuses that can go on an invoice (and are moved to `invoiced` by its issue).
+INVOICEABLE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.INSPECTED})
+
 
 def invoice_list(
     *,
@@ -94,7 +97,7 @@ def invoice_issuer_get() -> InvoiceIssuer | None:
 
 def invoiceable_orders(*, client=None) -> QuerySet[Order]:
     """Delivered or inspected orders on no current invoice."""
-    orders = Order.objects.filter(status__in=[OrderStatus.DELIVERED, OrderStatus.INSPECTED])
+    orders = Order.objects.filter(status__in=INVOICEABLE_STATUSES)
     if client is not None:
         orders = orders.filter(client_id=getattr(client, "pk", client))
     on_invoices = InvoiceLine.objects.exclude(order=None).exclude(

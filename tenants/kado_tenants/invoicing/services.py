@@ -35,13 +35,13 @@ from kado_tenants.invoicing.models import (
     InvoiceTaxSubtotal,
     StripeInvoice,
 )
+from kado_tenants.invoicing.selectors import INVOICEABLE_STATUSES, invoice_issuer_get
 from kado_tenants.invoicing.tax import tax_breakdown
 from kado_tenants.orders.lifecycle import OrderStatus
 from kado_tenants.orders.models import Order
 from kado_tenants.orders.services import order_transition
-from kado_tenants.workforce.services import check_date
+from kado_tenants.workforce.services import check_date, lock_row
 
-INVOICEABLE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.INSPECTED})
 ISSUER_FIELDS = frozenset(
     {
         "name",
@@ -67,12 +67,6 @@ MAX_LINES = 200
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def _lock(instance) -> None:
-    model = type(instance)
-    list(model.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
-    instance.refresh_from_db()
 
 
 def _yen(value, *, field: str, allow_negative: bool = False) -> int:
@@ -118,7 +112,7 @@ def _next_number(fiscal_year: int) -> tuple[int, str]:
 
 
 def _issuer() -> InvoiceIssuer:
-    issuer = InvoiceIssuer.objects.first()
+    issuer = invoice_issuer_get()
     if issuer is None:
         raise DomainError(
             "issuer_missing",
@@ -147,6 +141,24 @@ def _recompute(invoice: Invoice) -> None:
     )
 
 
+def _check_invoiceable(order: Order, *, client_id: int) -> None:
+    """The order is the client's and delivered or inspected (checked on draft and issue)."""
+    if order.client_id != client_id:
+        raise DomainError(
+            "order_other_client",
+            _("Order %(reference)s is not an order of this client."),
+            field="orders",
+            params={"reference": order.reference},
+        )
+    if order.status not in INVOICEABLE_STATUSES:
+        raise DomainError(
+            "order_not_invoiceable",
+            _("Order %(reference)s is not delivered or inspected, so it cannot be invoiced."),
+            field="orders",
+            params={"reference": order.reference},
+        )
+
+
 def _check_orders(client: Client, orders: Sequence[Order]) -> list[Order]:
     if not orders:
         raise DomainError(
@@ -161,20 +173,7 @@ def _check_orders(client: Client, orders: Sequence[Order]) -> list[Order]:
     if len(locked) != len(pks):
         raise DomainError("order_not_found", _("An order was not found."), field="orders")
     for order in locked:
-        if order.client_id != client.pk:
-            raise DomainError(
-                "order_other_client",
-                _("Order %(reference)s is not an order of this client."),
-                field="orders",
-                params={"reference": order.reference},
-            )
-        if order.status not in INVOICEABLE_STATUSES:
-            raise DomainError(
-                "order_not_invoiceable",
-                _("Order %(reference)s is not delivered or inspected, so it cannot be invoiced."),
-                field="orders",
-                params={"reference": order.reference},
-            )
+        _check_invoiceable(order, client_id=client.pk)
     on_other = (
         InvoiceLine.objects.filter(order_id__in=pks)
         .exclude(invoice__status=InvoiceStatus.SUPERSEDED)
@@ -292,7 +291,7 @@ def invoice_create(
         raise DomainError("client_required", _("Choose the client to invoice."), field="client")
     rate = _rate(tax_rate, field="tax_rate")
     locked = _check_orders(client, orders)
-    issuer = InvoiceIssuer.objects.first()
+    issuer = invoice_issuer_get()
     invoice = Invoice.objects.create(
         client=client,
         tax_rounding=issuer.tax_rounding if issuer else TaxRounding.FLOOR,
@@ -323,7 +322,7 @@ def invoice_create(
 
 
 def _draft_locked(invoice: Invoice) -> Invoice:
-    _lock(invoice)
+    lock_row(invoice)
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(
             "invoice_not_draft",
@@ -455,26 +454,13 @@ def invoice_issue(
         check_date(due_on, field="due_on")
     _draft_locked(invoice)
     issuer = _issuer()
-    lines = list(invoice.lines.select_related("order").order_by("position"))
-    if not lines:
+    line_orders = list(invoice.lines.values_list("order_id", flat=True))
+    if not line_orders:
         raise DomainError("lines_required", _("An invoice needs at least one line."), field="lines")
-    order_pks = [line.order_id for line in lines if line.order_id]
+    order_pks = [pk for pk in line_orders if pk]
     orders = list(Order.objects.select_for_update().filter(pk__in=order_pks).order_by("pk"))
     for order in orders:
-        if order.status not in INVOICEABLE_STATUSES:
-            raise DomainError(
-                "order_not_invoiceable",
-                _("Order %(reference)s is not delivered or inspected, so it cannot be invoiced."),
-                field="orders",
-                params={"reference": order.reference},
-            )
-        if order.client_id != invoice.client_id:
-            raise DomainError(
-                "order_other_client",
-                _("Order %(reference)s is not an order of this client."),
-                field="orders",
-                params={"reference": order.reference},
-            )
+        _check_invoiceable(order, client_id=invoice.client_id)
     if (
         InvoiceLine.objects.filter(order_id__in=order_pks)
         .exclude(invoice=invoice)
@@ -518,7 +504,7 @@ def invoice_issue(
 
 
 def _supersede(old: Invoice, *, reason: str) -> str:
-    _lock(old)
+    lock_row(old)
     if old.status not in (InvoiceStatus.ISSUED, InvoiceStatus.PAID):
         raise DomainError(
             "invoice_not_current",
@@ -690,7 +676,7 @@ def invoice_mark_paid(
     """Record that the invoice's total was received: the invoice and its orders are paid.
 
     Refused when the amount is not the invoice's total; a second call changes nothing."""
-    _lock(invoice)
+    lock_row(invoice)
     if invoice.status == InvoiceStatus.PAID:
         return invoice
     if invoice.status != InvoiceStatus.ISSUED or invoice.is_credit_note:
@@ -760,7 +746,7 @@ def invoice_stripe_event_apply(
         return "stale"  # final: nothing moves a paid or void invoice
     outcome = "applied"
     if stripe_status == StripeInvoiceStatus.PAID:
-        _lock(invoice)
+        lock_row(invoice)
         if invoice.status == InvoiceStatus.SUPERSEDED:
             outcome = "superseded"  # money came in on an old version: settle it by hand
         elif amount_paid != invoice.total:

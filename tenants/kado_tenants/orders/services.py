@@ -32,7 +32,7 @@ from kado_tenants.payouts.services import (
     require_commission_notice,
 )
 from kado_tenants.workforce.models import MINUTES_PER_DAY, Worker, WorkerStatus
-from kado_tenants.workforce.services import check_date, check_whole_number
+from kado_tenants.workforce.services import check_date, check_whole_number, lock_row
 
 ORDER_EDITABLE_FIELDS = frozenset(
     {
@@ -71,13 +71,6 @@ def _order_changed(
         instance=instance if instance is not None else order,
         changes={"order_id": order.pk, **{key: _iso(value) for key, value in changes.items()}},
     )
-
-
-def _lock(instance) -> None:
-    """Lock the row for this transaction and reload it, so checks see the latest values."""
-    model = type(instance)
-    list(model.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
-    instance.refresh_from_db()
 
 
 # --- orders ---------------------------------------------------------------------------
@@ -221,7 +214,7 @@ def order_update(*, order: Order, acting_user=None, **changes) -> Order:
             field=unknown[0],
             params={"field": unknown[0]},
         )
-    _lock(order)
+    lock_row(order)
     if order.status not in OPEN_STATUSES:
         raise DomainError(
             "order_not_editable",
@@ -291,7 +284,7 @@ def order_transition(
 ) -> Order:
     """Move an order one step along its life cycle and stamp the date of that step."""
     on_date = timezone.localdate() if on_date is None else check_date(on_date, field="on_date")
-    _lock(order)
+    lock_row(order)
     from_status = order.status
     if not can_transition(from_status, to_status):
         raise DomainError(
@@ -352,7 +345,7 @@ def assignment_create(
         field="agreed_amount",
         required=notice_required(assigned_on),
     )
-    _lock(order)
+    lock_row(order)
     if order.status not in OPEN_STATUSES:
         raise DomainError(
             "order_not_open",
@@ -488,7 +481,7 @@ def worklog_approve(*, work_log: WorkLog, acting_user) -> WorkLog:
             _("Work logs are approved by a signed-in user."),
             field="acting_user",
         )
-    _lock(work_log)
+    lock_row(work_log)
     if work_log.approved_at is not None:
         raise DomainError(
             "worklog_already_approved",

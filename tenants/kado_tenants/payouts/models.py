@@ -9,6 +9,8 @@ UPDATE or DELETE that slips past the services, raw SQL included.
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kado_platform.core.fields import EncryptedTextField
@@ -25,10 +27,13 @@ from kado_tenants.payouts.choices import (
 from kado_tenants.workforce.models import Worker
 
 
+def _digits_message(length: int) -> str:
+    return gettext("Enter exactly %(n)s digits.") % {"n": length}
+
+
 def _digits(length: int, code: str) -> RegexValidator:
-    return RegexValidator(
-        rf"^[0-9]{{{length}}}$", _("Enter exactly %(n)s digits.") % {"n": length}, code=code
-    )
+    # Lazy, so the message is in the language of the request (and migrations stay English).
+    return RegexValidator(rf"^[0-9]{{{length}}}$", lazy(_digits_message, str)(length), code=code)
 
 
 class PayoutSettings(models.Model):

@@ -76,8 +76,11 @@ def payout_statement_get(*, pk) -> PayoutStatement | None:
     )
 
 
-def statement_lines(statement) -> QuerySet[PayoutLine]:
-    return PayoutLine.objects.filter(statement=statement).select_related("order").order_by("id")
+def statements_with_lines(statements: QuerySet[PayoutStatement]) -> QuerySet[PayoutStatement]:
+    """`statements` with their lines (and orders) in id order: one query per page, not one each."""
+    return statements.prefetch_related(
+        Prefetch("lines", queryset=PayoutLine.objects.select_related("order").order_by("id"))
+    )
 
 
 def statement_risk(statement: PayoutStatement, *, today: datetime.date | None = None):

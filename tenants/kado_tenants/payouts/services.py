@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +61,7 @@ from kado_tenants.payouts.selectors import (
     withholding_categories,
 )
 from kado_tenants.workforce.models import Worker
-from kado_tenants.workforce.services import check_date, check_whole_number
+from kado_tenants.workforce.services import check_date, check_whole_number, lock_row
 
 NOTICE_PERIOD_DAYS = 30  # Freelance Act art. 16(1): 少なくとも三十日前までに
 SETTINGS_FIELDS = frozenset(
@@ -82,12 +83,6 @@ SETTINGS_FIELDS = frozenset(
 SETTINGS_AUDITED_VALUES = frozenset(
     {"record_separator", "payment_month_offset", "payment_day", "account_type"}
 )
-
-
-def _lock(instance) -> None:
-    model = type(instance)
-    list(model.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
-    instance.refresh_from_db()
 
 
 def _text(value) -> str:
@@ -189,7 +184,7 @@ def payout_settings_update(*, acting_user=None, **changes) -> PayoutSettings:
         )
     current = payout_settings_get()
     if current.pk is not None:
-        _lock(current)
+        lock_row(current)
     for field in ("principal_name", "payment_method"):
         if field in changes:
             changes[field] = _text(changes[field])
@@ -380,24 +375,11 @@ def due_date_for(closing_on: datetime.date, settings: PayoutSettings) -> datetim
     return max(due, closing_on)
 
 
-@dataclass
-class _Line:
-    kind: str
-    order: object
-    category: str
-    description: str
-    minutes: int | None
-    unit_price: int
-    quantity: int
-    amount: int
-    withholding: bool
-    received_on: datetime.date
-    deliverable: DeliverablePay | None = None
-    work_logs: list | None = None
-
-
-def _lines_for(worker: Worker, logs, deliverables, *, closing_on, withholding) -> list[_Line]:
-    """Hourly lines (one per order: minutes summed, then one floor) and deliverable lines."""
+def _lines_for(
+    worker: Worker, logs, deliverables, *, closing_on, withholding
+) -> list[tuple[PayoutLine, list[WorkLog]]]:
+    """Unsaved lines, each with the work logs it pays: hourly lines (one per order,
+    minutes summed, then one floor) and deliverable lines (no work logs)."""
     per_order: dict[int, list[WorkLog]] = defaultdict(list)
     for log in logs:
         per_order[log.assignment.order_id].append(log)
@@ -405,40 +387,37 @@ def _lines_for(worker: Worker, logs, deliverables, *, closing_on, withholding) -
     for order_logs in per_order.values():
         order = order_logs[0].assignment.order
         minutes = sum(log.minutes for log in order_logs)
-        lines.append(
-            _Line(
-                kind=LineKind.HOURLY,
-                order=order,
-                category=order.category,
-                description=f"{order.reference} {order.title}"[:200],
-                minutes=minutes,
-                unit_price=worker.hourly_rate,
-                quantity=1,
-                amount=money.hourly_amount(worker.hourly_rate, minutes),
-                withholding=order.category in withholding,
-                # Services paid on a monthly closing agreed in the 3条通知 count as received
-                # on the closing day (the JFTC's reading of art. 4 for monthly closing).
-                received_on=closing_on,
-                work_logs=order_logs,
-            )
+        line = PayoutLine(
+            kind=LineKind.HOURLY,
+            order=order,
+            category=order.category,
+            description=f"{order.reference} {order.title}"[:200],
+            minutes=minutes,
+            unit_price=worker.hourly_rate,
+            quantity=1,
+            amount=money.hourly_amount(worker.hourly_rate, minutes),
+            withholding=order.category in withholding,
+            # Services paid on a monthly closing agreed in the 3条通知 count as received
+            # on the closing day (the JFTC's reading of art. 4 for monthly closing).
+            received_on=closing_on,
         )
+        lines.append((line, order_logs))
     for pay in deliverables:
         order = pay.assignment.order
-        lines.append(
-            _Line(
-                kind=LineKind.DELIVERABLE,
-                order=order,
-                category=order.category,
-                description=f"{order.reference} {pay.description}"[:200],
-                minutes=None,
-                unit_price=pay.unit_price,
-                quantity=pay.quantity,
-                amount=pay.amount,
-                withholding=order.category in withholding,
-                received_on=pay.received_on,
-                deliverable=pay,
-            )
+        line = PayoutLine(
+            kind=LineKind.DELIVERABLE,
+            order=order,
+            category=order.category,
+            description=f"{order.reference} {pay.description}"[:200],
+            minutes=None,
+            unit_price=pay.unit_price,
+            quantity=pay.quantity,
+            amount=pay.amount,
+            withholding=order.category in withholding,
+            received_on=pay.received_on,
+            deliverable=pay,
         )
+        lines.append((line, []))
     return lines
 
 
@@ -512,30 +491,31 @@ def payout_statements_generate(
         by_worker_pays[pay.assignment.worker_id].append(pay)
     worker_ids = sorted(set(by_worker_logs) | set(by_worker_pays))
     workers = Worker.objects.in_bulk(worker_ids)
+    last_sequence = dict(
+        PayoutStatement.objects.filter(month=first, worker_id__in=worker_ids)
+        .values_list("worker_id")
+        .annotate(last=Max("sequence"))
+    )
 
     made = []
     for worker_id in worker_ids:
         worker = workers[worker_id]
-        lines = _lines_for(
+        paid = _lines_for(
             worker,
             by_worker_logs[worker_id],
             by_worker_pays[worker_id],
             closing_on=closing_on,
             withholding=withholding,
         )
+        lines = [line for line, _logs in paid]
         registered = bool(worker.invoice_registration_number)
         totals = statement_totals(lines, registered=registered)
         first_received_on = min(line.received_on for line in lines)
         deadline = money.payment_deadline(first_received_on)
         statement = drafts.pop(worker_id, None)
         if statement is None:
-            last = (
-                PayoutStatement.objects.filter(worker_id=worker_id, month=first)
-                .order_by("-sequence")
-                .values_list("sequence", flat=True)
-                .first()
-            )
-            statement = PayoutStatement(worker=worker, month=first, sequence=(last or 0) + 1)
+            sequence = last_sequence.get(worker_id, 0) + 1
+            statement = PayoutStatement(worker=worker, month=first, sequence=sequence)
         statement.status = StatementStatus.DRAFT
         statement.closing_on = closing_on
         statement.hourly_rate = worker.hourly_rate
@@ -547,24 +527,11 @@ def payout_statements_generate(
             setattr(statement, field, value)
         statement.save()
         for line in lines:
-            row = PayoutLine.objects.create(
-                statement=statement,
-                kind=line.kind,
-                order=line.order,
-                category=line.category,
-                description=line.description,
-                minutes=line.minutes,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                amount=line.amount,
-                withholding=line.withholding,
-                received_on=line.received_on,
-                deliverable=line.deliverable,
-            )
-            if line.work_logs:
-                PayoutWorkLog.objects.bulk_create(
-                    PayoutWorkLog(line=row, work_log=log) for log in line.work_logs
-                )
+            line.statement = statement
+        PayoutLine.objects.bulk_create(lines)
+        PayoutWorkLog.objects.bulk_create(
+            PayoutWorkLog(line=line, work_log=log) for line, logs in paid for log in logs
+        )
         audit_record(
             action="payout_statement.generate",
             actor=acting_user,
@@ -574,7 +541,7 @@ def payout_statements_generate(
                 "month": first.isoformat(),
                 "sequence": statement.sequence,
                 "lines": len(lines),
-                "work_logs": sum(len(line.work_logs or ()) for line in lines),
+                "work_logs": sum(len(logs) for _line, logs in paid),
                 **totals,
                 "due_on": statement.due_on.isoformat(),
                 "payment_deadline": deadline.isoformat(),
@@ -596,7 +563,7 @@ def payout_statements_generate(
 def payout_statement_approve(*, statement: PayoutStatement, acting_user) -> PayoutStatement:
     """Approve a draft statement: from now on it cannot change."""
     _require_user(acting_user, action=_("Approving a payout statement"))
-    _lock(statement)
+    lock_row(statement)
     if statement.status == StatementStatus.APPROVED:
         raise DomainError(
             "statement_already_approved",
@@ -687,7 +654,7 @@ def _remitter(settings: PayoutSettings) -> zengin.Remitter:
 def _transfer(statement: PayoutStatement) -> zengin.Transfer:
     worker = statement.worker
     whose = _worker_label(worker)
-    account = BankAccount.objects.filter(worker=worker).first()
+    account = getattr(worker, "bank_account", None)  # selected with the statement
     if account is None:
         raise DomainError(
             "bank_account_missing",
@@ -748,7 +715,7 @@ def zengin_export(
         )
     rows = list(
         PayoutStatement.objects.select_for_update(of=("self",))
-        .select_related("worker")
+        .select_related("worker", "worker__bank_account")
         .filter(pk__in=ids)
         .order_by("id")
     )
@@ -924,7 +891,7 @@ def commission_notice_issue(
     delivery_on = check_date(delivery_on or max(order.due_on, commissioned_on), field="delivery_on")
     if inspection_on is not None:
         check_date(inspection_on, field="inspection_on")
-    if CommissionNotice.objects.filter(assignment=assignment).exists():
+    if notice_exists_for(assignment):
         raise DomainError(
             "notice_exists",
             _("The terms notice of this assignment was already issued; it cannot change."),
@@ -1117,7 +1084,7 @@ def accommodation_request_respond(
     acting_user=None,
 ) -> AccommodationRequest:
     """Record the response to a request that has none yet."""
-    _lock(request)
+    lock_row(request)
     if request.responded_on is not None:
         raise DomainError(
             "already_responded",

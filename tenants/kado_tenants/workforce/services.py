@@ -101,6 +101,13 @@ def check_date(value, *, field: str) -> datetime.date:
     return value
 
 
+def lock_row(instance) -> None:
+    """Lock the row for this transaction and reload it, so checks see the latest values."""
+    model = type(instance)
+    list(model.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
+    instance.refresh_from_db()
+
+
 def _text(value) -> str:
     return (value or "").strip()
 
@@ -210,7 +217,7 @@ def _windows_summary(windows: list[tuple[int, int, int]]) -> dict:
 def availability_set(*, worker: Worker, windows: Iterable, acting_user=None) -> list:
     """Replace the worker's weekly windows as a whole: the form edits them as one list."""
     checked = _windows_checked(windows, field="windows")
-    _lock(worker)
+    lock_row(worker)
     _windows_save(worker, checked)
     audit_record(
         action="worker.availability_set",
@@ -233,13 +240,6 @@ def _check_constraint_reason(value: str) -> str:
             field="constraint_reason",
         )
     return value
-
-
-def _lock(instance) -> None:
-    """Lock the row for this transaction and reload it, so checks see the latest values."""
-    model = type(instance)
-    list(model.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
-    instance.refresh_from_db()
 
 
 @transaction.atomic
@@ -316,7 +316,7 @@ def worker_update(*, worker: Worker, acting_user=None, **changes) -> Worker:
             field=unknown[0],
             params={"field": unknown[0]},
         )
-    _lock(worker)
+    lock_row(worker)
     skill_codes = changes.pop("skill_codes", None)
     if "hourly_rate" in changes:
         check_whole_number(changes["hourly_rate"], field="hourly_rate")
@@ -373,7 +373,7 @@ def worker_change_status(
     if status not in WorkerStatus.values:
         raise DomainError("status_unknown", _("Unknown worker status."), field="status")
     check_date(changed_on, field="changed_on")
-    _lock(worker)
+    lock_row(worker)
     previous = worker.status
     if not worker_can_change_status(previous, status):
         raise DomainError(

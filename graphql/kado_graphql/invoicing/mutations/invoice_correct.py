@@ -52,23 +52,24 @@ class InvoiceCorrect(KadoMutation):
             return cls(invoice=invoice_reloaded(new))
         values = None
         if lines is not None:
-            values = []
-            for index, line in enumerate(lines):
-                order = None
-                if line.get("order_id"):
-                    pk = decode_global_id(
-                        info, line["order_id"], "Order", field=f"lines.{index}.order_id"
-                    )
-                    order = next(iter(orders_by_pks([pk])), None)
-                values.append(
-                    {
-                        "description": line["description"],
-                        "transaction_date": line["transaction_date"],
-                        "amount": line["amount"],
-                        "tax_rate": line.get("tax_rate") or TaxRate.STANDARD,
-                        "order": order,
-                    }
-                )
+            pks = [
+                decode_global_id(info, line["order_id"], "Order", field=f"lines.{index}.order_id")
+                if line.get("order_id")
+                else None
+                for index, line in enumerate(lines)
+            ]
+            # One query for every line's order; an unknown order leaves the line without one.
+            orders = {order.pk: order for order in orders_by_pks([pk for pk in pks if pk])}
+            values = [
+                {
+                    "description": line["description"],
+                    "transaction_date": line["transaction_date"],
+                    "amount": line["amount"],
+                    "tax_rate": line.get("tax_rate") or TaxRate.STANDARD,
+                    "order": orders.get(pk),
+                }
+                for line, pk in zip(lines, pks, strict=True)
+            ]
         new = invoice_correct(
             invoice=old,
             reason=reason,

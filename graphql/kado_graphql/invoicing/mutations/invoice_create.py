@@ -1,8 +1,9 @@
 import graphene
 
 from kado_graphql.core.mutations import KadoMutation
-from kado_graphql.invoicing.lookups import client_by_id, invoice_reloaded, orders_by_ids
+from kado_graphql.invoicing.lookups import invoice_reloaded, orders_by_ids
 from kado_graphql.invoicing.types import InvoiceType
+from kado_graphql.region.lookups import client_by_id
 from kado_platform.accounts.policy import Perm
 from kado_tenants.invoicing.selectors import TaxRate
 from kado_tenants.invoicing.services import invoice_create
@@ -29,7 +30,7 @@ class InvoiceCreate(KadoMutation):
     @classmethod
     def perform(cls, root, info, *, client_id, order_ids, tax_rate=None):
         invoice = invoice_create(
-            client=client_by_id(info, client_id),
+            client=client_by_id(info, client_id, field="client_id"),
             orders=orders_by_ids(info, order_ids),
             tax_rate=TaxRate.STANDARD if tax_rate is None else tax_rate,
             acting_user=info.context.user,

@@ -1,8 +1,9 @@
 import graphene
 
 from kado_graphql.core.mutations import KadoMutation
-from kado_graphql.payouts.lookups import worker_by_id
-from kado_graphql.payouts.types import AccommodationKindEnum, AccommodationRequestType, choice
+from kado_graphql.payouts.types import AccommodationKindEnum, AccommodationRequestType
+from kado_graphql.region.enums import choice
+from kado_graphql.region.lookups import worker_by_id
 from kado_platform.accounts.policy import Perm
 from kado_tenants.payouts.services import accommodation_request_record
 
@@ -31,7 +32,7 @@ class AccommodationRequestRecord(KadoMutation):
     @classmethod
     def perform(cls, root, info, *, worker_id, kind, response=None, **data):
         request = accommodation_request_record(
-            worker=worker_by_id(info, worker_id),
+            worker=worker_by_id(info, worker_id, field="worker_id"),
             kind=choice(kind),
             response=response or "",
             acting_user=info.context.user,

@@ -2,8 +2,8 @@ import graphene
 
 from kado_graphql.core.mutations import KadoMutation
 from kado_graphql.core.scalars import Yen
-from kado_graphql.payouts.lookups import assignment_by_id
 from kado_graphql.payouts.types import CommissionNoticeType
+from kado_graphql.region.lookups import assignment_by_id
 from kado_platform.accounts.policy import Perm
 from kado_tenants.payouts.services import commission_notice_issue
 
@@ -36,7 +36,7 @@ class CommissionNoticeIssue(KadoMutation):
     @classmethod
     def perform(cls, root, info, *, assignment_id, **terms):
         notice = commission_notice_issue(
-            assignment=assignment_by_id(info, assignment_id),
+            assignment=assignment_by_id(info, assignment_id, field="assignment_id"),
             acting_user=info.context.user,
             **{key: value for key, value in terms.items() if value is not None},
         )

@@ -3,7 +3,7 @@ import graphene
 from kado_graphql.core.mutations import KadoMutation
 from kado_graphql.payouts.types import PayoutStatementType
 from kado_platform.accounts.policy import Perm
-from kado_tenants.payouts.selectors import payout_statement_list
+from kado_tenants.payouts.selectors import payout_statement_list, statements_with_lines
 from kado_tenants.payouts.services import payout_statements_generate
 
 
@@ -26,4 +26,6 @@ class PayoutStatementsGenerate(KadoMutation):
     def perform(cls, root, info, *, month):
         made = payout_statements_generate(month=month, acting_user=info.context.user)
         ids = [statement.pk for statement in made]
-        return cls(statements=list(payout_statement_list().filter(pk__in=ids)))
+        return cls(
+            statements=list(statements_with_lines(payout_statement_list().filter(pk__in=ids)))
+        )

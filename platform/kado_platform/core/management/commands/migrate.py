@@ -40,10 +40,7 @@ _SPECIAL_OPTIONS = ("fake", "fake_initial", "plan", "prune", "check_unapplied")
 def expected_migrations() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """Every migration a schema must have recorded, with what a squash replaces."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return {
-        key: tuple(loader.graph.nodes[key].replaces or ())
-        for key in loader.graph.leaf_nodes() + list(loader.graph.nodes)
-    }
+    return {key: tuple(migration.replaces or ()) for key, migration in loader.graph.nodes.items()}
 
 
 def applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
