@@ -7,6 +7,7 @@ running after they exit so the next command starts instantly (`kado db stop` end
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -22,12 +23,33 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / ".data"
 
 
+def repair_handle_list(pgdata: Path) -> bool:
+    """Mend pgserver's list of the processes using the server, if it is not JSON.
+
+    A process killed while rewriting that file (a second Ctrl-C as `make dev` exits)
+    leaves it empty, and every later start fails on it until it is mended. We never let
+    pgserver stop the server (cleanup_mode=None), so an empty list loses nothing.
+    """
+    handles = pgdata / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        return False
+    except ValueError:
+        handles.write_text("[]")
+        return True
+    return False
+
+
 def _server():
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     import pgserver
+    from pgserver.postgres_server import PostgresServer
 
     pgdata = data_dir() / "postgres"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with PostgresServer._lock:  # the lock pgserver itself writes the list under
+        repair_handle_list(pgdata)
     return pgserver.get_server(pgdata, cleanup_mode=None)
 
 

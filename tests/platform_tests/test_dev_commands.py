@@ -103,3 +103,16 @@ def test_db_stop_stops_the_embedded_server(monkeypatch):
     call_command("db", "stop", stdout=out)
     assert stopped == [True]
     assert "Stopped" in out.getvalue()
+
+
+def test_a_handle_list_left_empty_by_a_killed_process_is_mended(tmp_path):
+    from kado_platform.embedded_db import repair_handle_list
+
+    handles = tmp_path / ".handle_pids.json"
+    assert repair_handle_list(tmp_path) is False  # no list yet: nothing to mend
+    handles.write_text("[101, 202]")
+    assert repair_handle_list(tmp_path) is False
+    assert handles.read_text() == "[101, 202]"
+    handles.write_text("")  # what a process killed mid-write leaves
+    assert repair_handle_list(tmp_path) is True
+    assert handles.read_text() == "[]"
