@@ -42,6 +42,7 @@ from graphql import (
 )
 from kado_graphql.core import errors as codes
 from kado_graphql.core import limits as kado_limits
+from kado_graphql.core.execution import KadoExecutionContext
 from kado_graphql.core.permissions import PermissionMiddleware
 from kado_graphql.core.ratelimit import retry_after
 from kado_graphql.core.validation import complexity_rule, protection_rules, standard_rules
@@ -61,11 +62,6 @@ def _parsed(query: str, max_tokens: int):
     Documents are only read from then on (validation and execution never change them);
     a text that fails to parse raises each time, and is not kept."""
     return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
-
-
-def _never_awaitable(_value) -> bool:
-    """No resolver of ours is async: graphql-core need not inspect every value it gets."""
-    return False
 
 
 def validation_rules(limits=None, variables=None):
@@ -94,6 +90,7 @@ class KadoGraphQLView(GraphQLView):
     def __init__(self, **kwargs):
         self.limits = kado_limits.current()
         kwargs.setdefault("middleware", [PermissionMiddleware()])
+        kwargs.setdefault("execution_context_class", KadoExecutionContext)
         super().__init__(
             validation_rules=validation_rules(self.limits),
             graphiql=settings.GRAPHIQL_ENABLED and self.limits.introspection,
@@ -271,10 +268,8 @@ class KadoGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
-            "is_awaitable": _never_awaitable,
+            "execution_context_class": self.execution_context_class,
         }
-        if self.execution_context_class:
-            options["execution_context_class"] = self.execution_context_class
         if operation is not None and operation.operation == OperationType.MUTATION:
             with transaction.atomic():
                 result = execute(schema, document, **options)
