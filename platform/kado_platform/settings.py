@@ -79,6 +79,11 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 PUBLIC_SCHEMA_URLCONF = "kado_platform.urls.hub"
 ROOT_URLCONF = "kado_platform.urls.region"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# One `SET search_path` per connection and region instead of one before every query.
+# django-tenants forgets the path it set on set_tenant (each request and task), on close,
+# and on every rollback and savepoint rollback (which undo a SET made inside them), and no
+# code of ours sets the path by hand; tests/platform_tests/test_search_path.py checks it.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     # Load-balancer probes (/healthz, /readyz) send the task's IP as Host: answer them first.

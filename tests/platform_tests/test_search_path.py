@@ -1,0 +1,88 @@
+"""`SET search_path` once per connection and region (TENANT_LIMIT_SET_CALLS), never stale.
+
+With the setting on, django-tenants trusts that a path it set is still the session's.
+PostgreSQL undoes a `SET` made inside a transaction or savepoint that rolls back, so each
+test sets a region's path inside one, rolls it back, and asks the server which path it
+now has: it must be the region's again, or the next query would read another schema.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from kado_tenants.orders.models import Order
+
+
+class _Undo(Exception):
+    pass
+
+
+def _server_search_path(on=connection) -> str:
+    with on.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        return cursor.fetchone()[0]
+
+
+def _title_of_first_order(on) -> str:
+    with on.cursor() as cursor:
+        cursor.execute("SELECT title FROM orders_order WHERE reference = '2023-0001'")
+        return cursor.fetchone()[0]
+
+
+def _set_inside_then_roll_back(region) -> None:
+    with pytest.raises(_Undo), transaction.atomic():
+        connection.set_tenant(region)  # after the SAVEPOINT, so the SET comes inside it
+        assert Order.objects.filter(reference="2023-0001").exists()
+        raise _Undo
+
+
+def test_the_setting_is_on():
+    assert settings.TENANT_LIMIT_SET_CALLS is True
+
+
+def test_a_rolled_back_transaction_does_not_leave_a_stale_path(fed, django_db_blocker):
+    # A connection of its own, outside the test's transaction, so that the rollback below
+    # ends a real transaction (`transactional_db` would flush the shared federation).
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        other.set_schema_to_public()
+        assert _server_search_path(other) == "public"
+        other.set_tenant(fed.alpha)
+        other.set_autocommit(False)
+        assert _title_of_first_order(other) == "アルファの注文"
+        other.rollback()  # PostgreSQL undoes the SET made in the transaction
+        other.set_autocommit(True)
+        assert _server_search_path(other) == f"{fed.alpha.schema_name}, public"
+        assert _title_of_first_order(other) == "アルファの注文"
+    finally:
+        other.close()
+
+
+def test_a_rolled_back_savepoint_does_not_leave_a_stale_path(fed):
+    # `db` runs the test in a transaction: the atomic block below is a savepoint.
+    connection.set_tenant(fed.beta)
+    assert _server_search_path() == f"{fed.beta.schema_name}, public"
+    _set_inside_then_roll_back(fed.alpha)
+    assert _server_search_path() == f"{fed.alpha.schema_name}, public"
+    connection.set_schema_to_public()
+    assert _server_search_path() == "public"
+
+
+def test_the_path_is_set_once_per_region_not_per_query(fed):
+    connection.set_tenant(fed.alpha)
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            list(Order.objects.all())
+        connection.set_tenant(fed.beta)
+        list(Order.objects.all())
+    statements = [query["sql"] for query in captured.captured_queries]
+    sets = [sql for sql in statements if sql.startswith("SET search_path")]
+    assert sets == [
+        f'SET search_path = "{fed.alpha.schema_name}","public"',
+        f'SET search_path = "{fed.beta.schema_name}","public"',
+    ]
+    assert len(statements) == 6
+    connection.set_schema_to_public()
