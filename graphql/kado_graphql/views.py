@@ -38,14 +38,18 @@ from graphql import (
     execute,
     get_operation_ast,
     parse,
-    validate,
 )
 from kado_graphql.core import errors as codes
 from kado_graphql.core import limits as kado_limits
 from kado_graphql.core.execution import KadoExecutionContext
 from kado_graphql.core.permissions import PermissionMiddleware
 from kado_graphql.core.ratelimit import retry_after
-from kado_graphql.core.validation import complexity_rule, protection_rules, standard_rules
+from kado_graphql.core.validation import (
+    complexity_rule,
+    protection_rules,
+    standard_rules,
+    validation_errors,
+)
 from kado_graphql.schema import hub_schema, region_schema
 from kado_platform.core.errors import DomainError
 
@@ -249,17 +253,17 @@ class KadoGraphQLView(GraphQLView):
         except GraphQLError as error:  # nested too deeply to parse
             return ExecutionResult(errors=[_with_code(error, codes.QUERY_TOO_DEEP)])
 
-        max_errors = graphene_settings.MAX_VALIDATION_ERRORS or MAX_VALIDATION_ERRORS
-        for rules in (
-            protection_rules(self.limits),
-            standard_rules(),
-            (complexity_rule(self.limits, variables),),
-        ):
-            errors = validate(schema, document, rules, max_errors=max_errors)
-            if errors:
-                return ExecutionResult(
-                    errors=[_with_code(error, codes.VALIDATION_FAILED) for error in errors]
-                )
+        errors = validation_errors(
+            schema,
+            document,
+            limits=self.limits,
+            variables=variables,
+            max_errors=graphene_settings.MAX_VALIDATION_ERRORS or MAX_VALIDATION_ERRORS,
+        )
+        if errors:
+            return ExecutionResult(
+                errors=[_with_code(error, codes.VALIDATION_FAILED) for error in errors]
+            )
 
         operation = get_operation_ast(document, operation_name)
         options = {

@@ -117,3 +117,12 @@ def test_the_memory_is_bounded():
     for number in range(passed_documents.size + 50):
         assert validate(schema, parse(f"query Q{number} {{ __typename }}"), standard_rules()) == []
     assert len(passed_documents._by_schema[schema]) == passed_documents.size
+
+
+def test_the_variables_pass_runs_for_a_remembered_document(hub_post):
+    query = "query ($n: Int!) { orders(first: $n) { totalCount edges { node { id } } } }"
+    assert hub_post(query, {"n": 5})[0] == 200
+    assert hub_post(query, {"n": 5})[0] == 200  # remembered now
+    status, body = hub_post(query, {"n": 101})
+    assert status == 400 and codes_of(body) == ["bad_input"]
+    assert body["errors"][0]["extensions"]["field"] == "first"

@@ -1,6 +1,7 @@
 """Validation rules that refuse abusive documents before anything is resolved.
 
-The view validates in three passes, each only if the previous one passed:
+The view validates in three passes (`validation_errors`), each only if the previous one
+passed:
 1. `protection_rules()`: cheap checks on the document's text — nesting depth, aliases,
    a field repeated in one selection, directives, mutations per operation, and
    introspection (refused in production, circular introspection refused always);
@@ -43,6 +44,7 @@ from graphql import (
     get_nullable_type,
     is_list_type,
     specified_rules,
+    validate,
 )
 from kado_graphql.core import errors as codes
 from kado_graphql.core.connections import KadoConnection, decode_cursor
@@ -122,6 +124,10 @@ class _PassState:
         self.errors = 0
 
 
+def _digest(source: str) -> bytes:
+    return hashlib.sha256(source.encode()).digest()
+
+
 def _state(context) -> _PassState | None:
     return getattr(context, "_kado_pass", None)
 
@@ -139,12 +145,14 @@ def _remembered(rules, pass_key) -> list[type[ValidationRule]]:
     """
 
     class Begin(ValidationRule):
+        remembered_as = pass_key
+
         def enter_document(self, node, *_args):
             source = node.loc.source.body if node.loc is not None else None
             if source is None:
                 self.context._kado_pass = _PassState(None, False)
                 return self.BREAK
-            key = (pass_key, hashlib.sha256(source.encode()).digest())
+            key = (pass_key, _digest(source))
             state = _PassState(key, (self.context.schema, key) in passed_documents)
             self.context._kado_pass = state
             if state.skip:
@@ -470,7 +478,10 @@ def complexity_rule(limits: Limits, variables: dict | None) -> type[ValidationRu
                 self._cost(node.selection_set, root, 1, 1, ())
             except Exceeded:
                 return self.BREAK
-            return None
+            return self.SKIP  # walked above, with fragments expanded
+
+        def enter_fragment_definition(self, *_args):
+            return self.SKIP  # walked where they are spread
 
         def _spend(self, amount, node):
             self.total += amount
@@ -571,3 +582,21 @@ def complexity_rule(limits: Limits, variables: dict | None) -> type[ValidationRu
             )
 
     return ComplexityRule
+
+
+def validation_errors(schema, document, *, limits: Limits, variables, max_errors: int):
+    """The errors of the first of the three passes that has any (none: an empty list).
+
+    A pass this document's text is remembered to have passed is not even started: the
+    walk that `validate` would begin just to stop at the document node costs more than
+    the lookup.
+    """
+    source = document.loc.source.body if document.loc is not None else None
+    digest = _digest(source) if source is not None else None
+    for rules in (protection_rules(limits), standard_rules()):
+        if digest is not None and (schema, (rules[0].remembered_as, digest)) in passed_documents:
+            continue
+        errors = validate(schema, document, rules, max_errors=max_errors)
+        if errors:
+            return errors
+    return validate(schema, document, (complexity_rule(limits, variables),), max_errors=max_errors)
