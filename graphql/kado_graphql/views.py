@@ -17,6 +17,7 @@ import json
 import logging
 import re
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -202,6 +203,11 @@ class KadoGraphQLView(GraphQLView):
                 )
             )
         return data
+
+    def json_encode(self, request, d, pretty=False):
+        if pretty or self.pretty or request.GET.get("pretty"):
+            return super().json_encode(request, d, pretty=True)
+        return orjson.dumps(d)
 
     @staticmethod
     def get_graphql_params(request, data):
