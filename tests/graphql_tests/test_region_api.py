@@ -10,6 +10,9 @@ import uuid
 
 import pytest
 
+from kado_tenants.orders.lifecycle import OrderStatus
+from kado_tenants.orders.models import Order
+
 READS = {
     "region": "{ region { code } }",
     "viewer": "{ viewer { email } }",
@@ -346,8 +349,20 @@ def test_first_is_required(api):
     assert status == 400 and codes(body) == ["graphql_validation_failed"]
 
 
-def test_enum_values_are_the_documented_names(api):
+def test_enum_values_are_the_documented_names(api, fed, in_region):
     status, _body = api("{ orders(first: 1, filter: {statuses: [in_progress]}) { totalCount } }")
     assert status == 400
-    data = ok(api, "{ orders(first: 1, filter: {statuses: [IN_PROGRESS]}) { totalCount } }")
-    assert data["orders"]["totalCount"] >= 0
+    with in_region(fed.alpha):  # what the server sees: the seed and rows other tests committed
+        counts = {
+            value: Order.objects.filter(status=value).count()
+            for value in (OrderStatus.IN_PROGRESS, OrderStatus.RECEIVED)
+        }
+        total = Order.objects.count()
+    assert counts[OrderStatus.RECEIVED] >= 1  # the seed's order: a filter matching none shows
+    assert counts[OrderStatus.IN_PROGRESS] != total  # and so does a filter ignored
+    for value, name in (
+        (OrderStatus.IN_PROGRESS, "IN_PROGRESS"),
+        (OrderStatus.RECEIVED, "RECEIVED"),
+    ):
+        data = ok(api, f"{{ orders(first: 1, filter: {{statuses: [{name}]}}) {{ totalCount }} }}")
+        assert data["orders"]["totalCount"] == counts[value], (name, counts, total)

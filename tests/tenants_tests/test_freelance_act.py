@@ -409,3 +409,29 @@ def test_shorter_relationships_and_exceptions(make, admin):
     with pytest.raises(DomainError) as info:
         relationship_end(worker=long, notified_on=D(2023, 12, 1), ends_on=D(2023, 11, 1))
     assert info.value.code == "ends_before_notice"
+
+
+def test_inspection_completes_between_delivery_and_payment(make, admin):
+    assignment = make.assignment()
+    delivery, payment = D(2023, 6, 30), D(2023, 7, 31)
+    for inspection in (delivery - datetime.timedelta(days=1), payment + datetime.timedelta(days=1)):
+        _nothing_written(
+            lambda inspection=inspection: commission_notice_issue(
+                assignment=assignment,
+                delivery_on=delivery,
+                payment_due_on=payment,
+                inspection_on=inspection,
+                acting_user=admin,
+            ),
+            "inspection_out_of_range",
+            "inspection_on",
+        )
+    assert not notice_exists_for(assignment)
+    notice = commission_notice_issue(
+        assignment=assignment,
+        delivery_on=delivery,
+        payment_due_on=payment,
+        inspection_on=payment,  # the last day it may complete
+        acting_user=admin,
+    )
+    assert notice.inspection_on == payment

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 
 from kado_platform.audit.models import AuditEntry
 from kado_platform.core.errors import DomainError
@@ -28,6 +29,7 @@ from kado_tenants.invoicing.services import (
 )
 from kado_tenants.invoicing.tax import TaxSubtotal, tax_breakdown, tax_on
 from kado_tenants.orders.choices import ContractType
+from kado_tenants.orders.models import Order
 from kado_tenants.orders.services import order_transition
 
 REGISTRATION = "T7000012050002"  # the National Tax Agency's own corporate number, with T
@@ -518,3 +520,106 @@ def test_search_by_date_amount_and_counterparty(issuer, make, delivered):
         "invoice_client_issued_on",
         "invoice_client_name",
     } <= indexes
+
+
+# --- refusals of line counts and of orders a correction names ----------------------------
+
+
+def test_a_draft_takes_200_lines_and_refuses_the_201st(issuer, client_, delivered):
+    draft = invoice_create(client=client_, orders=[delivered(client=client_)])
+    # Lines written around the service to reach the limit quickly: 1 + 198 = 199.
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=draft,
+            position=position,
+            description=f"資料 {position}",
+            transaction_date=DELIVERED,
+            amount=100,
+        )
+        for position in range(2, 200)
+    )
+
+    def add():
+        return invoice_line_add(
+            invoice=draft, description="追加", transaction_date=DELIVERED, amount=100
+        )
+
+    assert add().position == 200
+    _refused(add, "too_many_lines", "lines")
+    assert draft.lines.count() == 200
+
+
+def _copied_lines(invoice, **changes):
+    return [
+        {
+            "description": line.description,
+            "transaction_date": line.transaction_date,
+            "amount": line.amount,
+            "tax_rate": line.tax_rate,
+            "order": line.order,
+            **changes,
+        }
+        for line in invoice.lines.order_by("position")
+    ]
+
+
+def _still_current(invoice):
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.version) == (InvoiceStatus.ISSUED, 1)
+    assert Invoice.objects.filter(number=invoice.number).count() == 1
+
+
+def test_a_correction_takes_200_lines_and_refuses_201(issued):
+    extra = {"description": "内訳", "transaction_date": ISSUED, "amount": 10}
+    lines = _copied_lines(issued)
+    _refused(
+        lambda: invoice_correct(
+            invoice=issued, reason="内訳の追加", lines=lines + [extra] * (201 - len(lines))
+        ),
+        "too_many_lines",
+        "lines",
+    )
+    _still_current(issued)
+    corrected = invoice_correct(
+        invoice=issued,
+        reason="内訳の追加",
+        lines=lines + [extra] * (200 - len(lines)),
+        issued_on=ISSUED,
+    )
+    assert corrected.lines.count() == 200
+
+
+def test_a_correction_names_only_orders_of_the_invoice_it_corrects(issued, client_, delivered):
+    other = delivered(client=client_)  # the client's, invoiceable, but not on this invoice
+    for order in (other, other.pk):
+        lines = _copied_lines(issued)
+        lines[1]["order"] = order
+        _refused(
+            lambda lines=lines: invoice_correct(invoice=issued, reason="訂正", lines=lines),
+            "order_not_on_invoice",
+            "lines.1.order",
+        )
+    _still_current(issued)
+    other.refresh_from_db()
+    assert other.status == "delivered"
+
+
+def test_a_correction_refuses_an_order_id_that_is_no_order_of_the_region(issued):
+    unknown = (Order.objects.aggregate(Max("pk"))["pk__max"] or 0) + 1000
+    for order in (unknown, Order(pk=unknown), "1"):
+        lines = _copied_lines(issued)
+        lines[0]["order"] = order
+        _refused(
+            lambda lines=lines: invoice_correct(invoice=issued, reason="訂正", lines=lines),
+            "order_not_found",
+            "lines.0.order",
+        )
+    _still_current(issued)
+    # The ids of the invoice's own orders are accepted, and the lines keep their orders.
+    lines = _copied_lines(issued)
+    for line in lines:
+        line["order"] = line["order"].pk
+    corrected = invoice_correct(invoice=issued, reason="訂正", lines=lines, issued_on=ISSUED)
+    assert [line.order_id for line in corrected.lines.order_by("position")] == [
+        line["order"] for line in lines
+    ]

@@ -308,3 +308,49 @@ def test_parser_rejects_a_bad_trailer():
             separator="none",
             transfers=[zengin.Transfer(**{**transfer.__dict__, "amount": 0})],
         )
+
+
+# --- statements that cannot be transferred ------------------------------------------------
+
+
+def _export_refused(statements, code):
+    before = (
+        TransferBatch.objects.count(),
+        TransferItem.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    with pytest.raises(DomainError) as info:
+        zengin_export(statements=statements, transfer_date=TRANSFER, today=TODAY)
+    assert (info.value.code, info.value.field) == (code, "statement_ids")
+    after = (
+        TransferBatch.objects.count(),
+        TransferItem.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    assert after == before
+    return info.value
+
+
+def test_export_refuses_a_worker_without_a_bank_account(make, admin, remitter):
+    payable = approved_statement(make, admin)
+    worker = make.active_worker(name="塩尻 口座なし")
+    assignment = make.assignment(worker=worker)
+    entry = worklog_record(assignment=assignment, work_date=datetime.date(2023, 5, 15), minutes=60)
+    worklog_approve(work_log=entry, acting_user=admin)
+    [statement] = payout_statements_generate(month=MAY, acting_user=admin)
+    payout_statement_approve(statement=statement, acting_user=admin)
+    assert statement.net_amount == 1_000
+
+    error = _export_refused([payable, statement], "bank_account_missing")
+    assert "塩尻 口座なし" in error.message
+    assert zengin_export(statements=[payable], transfer_date=TRANSFER, today=TODAY).count == 1
+
+
+def test_export_refuses_a_statement_paying_nothing(make, admin, remitter):
+    payable = approved_statement(make, admin)
+    nothing = approved_statement(make, admin, hourly_rate=1, minutes=1)  # 1/60 yen, floored
+    assert (nothing.status, nothing.net_amount) == ("approved", 0)
+
+    error = _export_refused([payable, nothing], "amount_zero")
+    assert nothing.worker.name in error.message
+    assert zengin_export(statements=[payable], transfer_date=TRANSFER, today=TODAY).count == 1

@@ -266,7 +266,8 @@ def test_the_invoice_page_shows_the_qualified_invoice_and_its_pdf(fed, web, issu
     subtotals = re.search(r'<table class="data-table" id="tax-subtotals">.*?</table>', body, re.S)
     assert "210,000円" in subtotals.group(0) and "21,000円" in subtotals.group(0)
     assert "231,000円" in subtotals.group(0)
-    assert "発行済み" in body or "Issued" in body
+    # Japanese first: the status badge in Japanese, not its English label.
+    assert re.search(r'id="invoice-status">([^<]*)<', body).group(1) == "発行済み"
 
     pdf = admin.get(f"/invoices/{invoice.pk}/pdf/?download=1")
     assert pdf["Content-Type"] == "application/pdf"

@@ -566,8 +566,8 @@ def invoice_correct(
 ) -> Invoice:
     """Issue a corrected version of an issued invoice: same number, next version, the
     reason said, the old version kept (marked superseded). `lines` (dicts of description,
-    transaction_date, amount, tax_rate and optionally order) replace the old lines; by
-    default they are copied (e.g. to correct the issuer's or client's details)."""
+    transaction_date, amount, tax_rate and optionally order, an Order or its id) replace the
+    old lines; by default they are copied (e.g. to correct the issuer's or client's details)."""
     issued_on = (
         timezone.localdate() if issued_on is None else check_date(issued_on, field="issued_on")
     )
@@ -596,14 +596,33 @@ def invoice_correct(
             for index, line in enumerate(lines)
         ]
         allowed_orders = {line.order_id for line in old_lines if line.order_id}
-        for index, line in enumerate(values):
-            order = line["order"]
-            if order is not None and getattr(order, "pk", None) not in allowed_orders:
+        # A line names its order by the row or by its id; either is looked up in this
+        # region, so an id that is no order here is refused rather than dropped.
+        named = {
+            index: getattr(line["order"], "pk", line["order"])
+            for index, line in enumerate(values)
+            if line["order"] is not None
+        }
+        ids = {
+            index: pk
+            for index, pk in named.items()
+            if isinstance(pk, int) and not isinstance(pk, bool)
+        }
+        found = Order.objects.in_bulk(set(ids.values()))
+        for index, pk in named.items():
+            if index not in ids or pk not in found:
+                raise DomainError(
+                    "order_not_found",
+                    _("An order was not found."),
+                    field=f"lines.{index}.order",
+                )
+            if pk not in allowed_orders:
                 raise DomainError(
                     "order_not_on_invoice",
                     _("A correction can only name orders of the invoice it corrects."),
                     field=f"lines.{index}.order",
                 )
+            values[index]["order"] = found[pk]
     if not values:
         raise DomainError("lines_required", _("An invoice needs at least one line."), field="lines")
     if len(values) > MAX_LINES:
