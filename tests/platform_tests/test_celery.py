@@ -7,6 +7,7 @@ runs on `public`, where no region table exists.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 from django.db import ProgrammingError, connection, transaction
 
 from kado_platform.celery_app import app, in_region
+from kado_platform.federation.selectors import report
 from kado_platform.tasks import (
     index_check_all,
     index_rebuild_region,
@@ -27,8 +29,23 @@ from kado_platform.tasks import (
     stripe_event_apply_task,
     stripe_events_requeue_task,
 )
+from kado_tenants.invoicing.services import (
+    invoice_create,
+    invoice_issue,
+    invoice_issuer_set,
+    invoice_mark_paid,
+)
+from kado_tenants.orders.services import order_transition, worklog_approve, worklog_record
+from kado_tenants.payouts.services import (
+    bank_account_set,
+    payout_settings_update,
+    payout_statement_approve,
+    payout_statements_generate,
+    zengin_export,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+MONEY = ("billed", "collected", "paid_out")
 
 
 def test_settings_ack_late_retry_and_eager_without_a_broker():
@@ -80,18 +97,113 @@ def test_index_tasks_rebuild_and_report_differences_to_sentry(fed, monkeypatch):
     assert index_check_all.delay().get() == {}
 
 
-def test_nightly_checks_and_report_export(fed, settings, tmp_path):
+def _money_in_alpha(fed, in_region, maker) -> dict[str, int]:
+    """Alpha bills two invoices in FY2023, is paid for one, and pays a worker by a Zengin
+    transfer: three different sums, so a column swapped for another shows. Returns them."""
+    day = datetime.date
+    user = fed.user("alpha_admin")
+    with in_region(fed.alpha):
+        make = maker(acting_user=user)
+        invoice_issuer_set(
+            name="一般財団法人 テスト公社",
+            registration_number="T7000012050002",
+            address="長野県塩尻市大門1-1",
+            bank_name="テスト銀行",
+            bank_branch="本店",
+            bank_account_number="1234567",
+            bank_account_holder="ザイ)テストコウシャ",
+            acting_user=user,
+        )
+        client = make.client()
+        invoices = []
+        for unit_price in (12_000, 3_000):
+            order = make.started_order(client=client, unit_price=unit_price, estimated_minutes=60)
+            order_transition(order=order, to_status="delivered", on_date=day(2023, 6, 20))
+            draft = invoice_create(client=client, orders=[order], acting_user=user)
+            invoices.append(
+                invoice_issue(invoice=draft, issued_on=day(2023, 6, 30), acting_user=user)
+            )
+        paid, _unpaid = invoices
+        invoice_mark_paid(invoice=paid, paid_on=day(2023, 7, 20), amount=paid.total)
+
+        payout_settings_update(
+            remitter_code="1234567890",
+            remitter_name_kana="ザイ）テストコウシャ",
+            bank_code="0001",
+            branch_code="001",
+            account_type="1",
+            account_number="1234567",
+            acting_user=user,
+        )
+        worker = make.active_worker(hourly_rate=1_200)
+        order = make.order(received_on=day(2023, 9, 1), due_on=day(2023, 9, 30))
+        assignment = make.assignment(order=order, worker=worker)
+        log = worklog_record(assignment=assignment, work_date=day(2023, 9, 4), minutes=600)
+        worklog_approve(work_log=log, acting_user=user)
+        bank_account_set(
+            worker=worker,
+            bank_code="0005",
+            branch_code="001",
+            account_type="1",
+            account_number="7654321",
+            holder_kana="シオジリ ハナコ",
+            acting_user=user,
+        )
+        statements = payout_statements_generate(
+            month=day(2023, 9, 1), acting_user=user, today=day(2023, 10, 2)
+        )
+        [statement] = [s for s in statements if s.worker_id == worker.pk]
+        statement = payout_statement_approve(statement=statement, acting_user=user)
+        zengin_export(
+            statements=[statement],
+            transfer_date=day(2023, 10, 10),
+            acting_user=user,
+            today=day(2023, 10, 2),
+        )
+    return {
+        "billed": sum(invoice.total for invoice in invoices),
+        "collected": paid.total,
+        "paid_out": statement.net_amount,
+    }
+
+
+def _region_money(data, code) -> dict[str, int]:
+    [row] = [row for row in data["by_region"] if row["region"].code == code]
+    return {kind: row[kind] for kind in MONEY}
+
+
+def test_nightly_checks_and_report_export(fed, settings, tmp_path, in_region, maker):
     settings.KADO_S3_BUCKET = ""
     settings.KADO_DELIVERABLES_ROOT = tmp_path
     result = nightly_checks.delay().get()
     assert set(result) == {"index_differences", "statements_at_risk", "stripe_events_requeued"}
     assert result["stripe_events_requeued"] == []
+
+    before = _region_money(report(fiscal_year=2023), "alpha")
+    made = _money_in_alpha(fed, in_region, maker)
+    assert len(set(made.values())) == 3 and min(made.values()) > 0
+    figures = report(fiscal_year=2023)  # what the GraphQL report answers for FY2023
+    alpha = _region_money(figures, "alpha")
+    assert {kind: alpha[kind] - before[kind] for kind in MONEY} == made
+
     key = report_export.delay(2023, "csv").get()
     assert key == "public/reports/federation-report-FY2023.csv"
     assert report_export.delay(2023, "csv").get() == key  # the same file, overwritten
     rows = list(csv.reader(io.StringIO((tmp_path / key).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["section", "key", "amount", "orders", "minutes"]
-    assert {row[1] for row in rows if row[0] == "region"} >= {"alpha", "beta"}
+    assert rows[0] == ["section", "key", "amount", "orders", "minutes", *MONEY]
+    assert {len(row) for row in rows} == {8}
+    by_region = {row[1]: row for row in rows if row[0] == "region"}
+    assert set(by_region) >= {"alpha", "beta"}
+    for code, row in by_region.items():
+        assert dict(zip(MONEY, map(int, row[5:]), strict=True)) == _region_money(figures, code)
+    assert dict(zip(MONEY, map(int, by_region["alpha"][5:]), strict=True)) == alpha
+    [total] = [row for row in rows if row[0] == "total"]
+    assert total[1] == "2023"
+    assert [int(value) for value in total[5:]] == [figures[kind] for kind in MONEY]
+    # Money is not broken down by category, client kind or month: those cells are empty.
+    breakdowns = [row for row in rows[1:] if row[0] not in {"total", "region"}]
+    assert {row[0] for row in breakdowns} == {"category", "client_kind", "month"}
+    assert {tuple(row[5:]) for row in breakdowns} == {("", "", "")}
     with pytest.raises(ValueError, match="Unknown report format"):
         report_export.delay(2023, "xls").get()
 

@@ -10,24 +10,30 @@ from kado_platform.federation.selectors import report
 from kado_platform.tasks.base import kado_task
 
 FORMATS = ("csv",)
+#: The report's money figures (whole yen): billed to clients (tax included), collected from
+#: them, paid out to workers. They exist for the year and per region, not per category,
+#: client kind or month, so those rows leave them empty.
+MONEY = ("billed", "collected", "paid_out")
+
+
+def _figures(row: dict, *, with_money: bool) -> list:
+    money = [row[kind] for kind in MONEY] if with_money else [""] * len(MONEY)
+    return [row["amount"], row["orders"], row["minutes"], *money]
 
 
 def report_csv(data: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "key", "amount", "orders", "minutes"])
-    writer.writerow(["total", data["fiscal_year"], data["amount"], data["orders"], data["minutes"]])
+    writer.writerow(["section", "key", "amount", "orders", "minutes", *MONEY])
+    writer.writerow(["total", data["fiscal_year"], *_figures(data, with_money=True)])
     for row in data["by_region"]:
-        writer.writerow(
-            ["region", row["region"].code, row["amount"], row["orders"], row["minutes"]]
-        )
+        writer.writerow(["region", row["region"].code, *_figures(row, with_money=True)])
     for section in ("by_category", "by_client_kind"):
         for row in data[section]:
-            writer.writerow([section[3:], row["key"], row["amount"], row["orders"], row["minutes"]])
+            writer.writerow([section[3:], row["key"], *_figures(row, with_money=False)])
     for row in data["by_month"]:
-        writer.writerow(
-            ["month", row["month"].strftime("%Y-%m"), row["amount"], row["orders"], row["minutes"]]
-        )
+        month = row["month"].strftime("%Y-%m")
+        writer.writerow(["month", month, *_figures(row, with_money=False)])
     return out.getvalue()
 
 
