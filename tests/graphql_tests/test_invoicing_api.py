@@ -209,6 +209,24 @@ def test_correct_and_credit(gql, orders):
     assert stale["invoice"] is None
 
 
+def test_a_correction_naming_an_unknown_order_is_refused_and_writes_nothing(gql, orders):
+    issued = _issued(gql, orders)
+    unknown = gid("Order", "alpha", 999_999)
+    lines = [
+        {"description": "既知", "transactionDate": "2023-06-20", "amount": 100, "orderId": o}
+        for o in orders[1]
+    ]
+    lines.insert(1, {**lines[0], "description": "不明", "orderId": unknown})
+    body = gql(CORRECT, {"input": {"id": issued["id"], "reason": "訂正", "lines": lines}})
+    payload = body["data"]["invoiceCorrect"]
+    assert payload["invoice"] is None
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("lines.1.orderId", "order_not_found")
+    ]
+    current = gql("query ($id: ID!) { invoice(id: $id) { status version } }", {"id": issued["id"]})
+    assert current["data"]["invoice"] == {"status": "ISSUED", "version": 1}
+
+
 def test_send_via_stripe(gql, orders, settings):
     settings.STRIPE_API_KEY = "sk_test_fake"
     fake = FakeStripe()

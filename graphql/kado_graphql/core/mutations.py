@@ -29,6 +29,8 @@ other exception rolls back too and is logged and answered as "Internal error".
 
 from __future__ import annotations
 
+import re
+
 import graphene
 from django.core.exceptions import ValidationError
 from graphene.types.mutation import MutationOptions
@@ -61,12 +63,25 @@ def mark_failed(request) -> None:
         setattr(request, MUTATION_ERRORS_FLAG, True)
 
 
+_INDEX = re.compile(r"\.\d+(?=\.|$)")
+
+
 def errors_from(exception, field_names=None) -> list[ErrorType]:
     """Typed payload errors for an expected refusal."""
     rename = field_names or {}
 
     def field_of(name):
-        return error_field(rename.get(name, name)) if name else None
+        if not name:
+            return None
+        if name in rename:
+            return error_field(rename[name])
+        # `lines.*.order` renames `lines.3.order` (the index kept).
+        indexes = _INDEX.findall(name)
+        pattern = _INDEX.sub(".*", name)
+        if indexes and pattern in rename:
+            kept = iter(indexes)
+            return error_field(re.sub(r"\.\*", lambda _match: next(kept), rename[pattern]))
+        return error_field(name)
 
     if isinstance(exception, DomainError):
         return [

@@ -17,7 +17,7 @@ class InvoiceCorrect(KadoMutation):
             "old one kept as SUPERSEDED), or with creditNote a credit note that cancels it "
             "(every line negated). A Stripe invoice still open for the old version is voided."
         )
-        error_fields = {"invoice": "id"}
+        error_fields = {"invoice": "id", "lines.*.order": "lines.*.order_id"}
 
     class Input:
         """The current version, why it is corrected, and the new lines (default: the same)."""
@@ -58,7 +58,8 @@ class InvoiceCorrect(KadoMutation):
                 else None
                 for index, line in enumerate(lines)
             ]
-            # One query for every line's order; an unknown order leaves the line without one.
+            # One query for every line's order; an id that is no order here is passed on as
+            # it is, for the service to refuse (order_not_found, nothing written).
             orders = {order.pk: order for order in orders_by_pks([pk for pk in pks if pk])}
             values = [
                 {
@@ -66,7 +67,7 @@ class InvoiceCorrect(KadoMutation):
                     "transaction_date": line["transaction_date"],
                     "amount": line["amount"],
                     "tax_rate": line.get("tax_rate") or TaxRate.STANDARD,
-                    "order": orders.get(pk),
+                    "order": orders.get(pk, pk),
                 }
                 for line, pk in zip(lines, pks, strict=True)
             ]
