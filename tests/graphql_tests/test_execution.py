@@ -30,6 +30,23 @@ class Colour(graphene.Enum):
     BLUE = "blue"
 
 
+class Owner(KadoObjectType):
+    class Meta:
+        name = "Owner"
+        permission = PUBLIC
+
+    name = graphene.String(required=True)
+    town = graphene.String()
+
+
+class Hidden(KadoObjectType):
+    class Meta:
+        name = "Hidden"
+        permission = Perm.REGION_SENSITIVE
+
+    name = graphene.String()
+
+
 class Item(KadoObjectType):
     class Meta:
         name = "Item"
@@ -45,6 +62,9 @@ class Item(KadoObjectType):
     must = graphene.String(required=True)
     secret = graphene.String()
     shout = graphene.String()
+    owner = graphene.Field(Owner)
+    home = graphene.Field(Owner, required=True)
+    hidden = graphene.Field(Hidden)
 
     def resolve_shout(item, info):
         return _get(item, "code").upper()
@@ -77,6 +97,9 @@ def _row(index: int):
         "amount": 1_000 * index,
         "must": f"m{index}",
         "secret": f"s{index}",
+        "owner": {"name": f"o{index}", "town": None if index % 5 == 0 else "塩尻"},
+        "home": SimpleNamespace(name=f"h{index}", town="松本"),
+        "hidden": {"name": "x"},
     }
     if index % 4 == 0:
         values["label"] = f"label {index}"  # the others fall back to the default
@@ -130,6 +153,7 @@ query {
     ...Extra
     skipped: note @skip(if: true)
     included: colour @include(if: true)
+    owner { name town } home { name ... on Owner { town } }
   }
 }
 fragment Extra on Item { more: amount }
@@ -146,6 +170,8 @@ def test_a_page_answers_as_graphql_core_does():
     assert fourth["when"] == "2024-04-05" and fourth["amount"] == 4_000
     assert "skipped" not in third and fourth["included"] == "BLUE"
     assert fourth["__typename"] == "Item" and fourth["shout"] == "C4"
+    assert data["items"][4]["owner"] == {"name": "o5", "town": None}
+    assert fourth["home"] == {"name": "h4", "town": "松本"}
 
 
 def test_the_short_path_is_taken_after_the_first_row():
@@ -227,3 +253,44 @@ def test_other_middleware_turns_the_short_path_off():
 def test_without_the_permission_middleware_the_long_path_runs():
     data, errors = _both("{ items { code } }", [_row(i) for i in range(1, 4)], middleware=[])
     assert errors == [] and [item["code"] for item in data["items"]] == ["c1", "c2", "c3"]
+
+
+def test_an_object_field_takes_the_short_path_too():
+    CountingPermissionMiddleware.calls = 0
+    data, _errors = _run(
+        "{ items { owner { name } } }",
+        [_row(i) for i in range(1, ROWS + 1)],
+        context_class=KadoExecutionContext,
+        middleware=[CountingPermissionMiddleware()],
+    )
+    assert [item["owner"]["name"] for item in data["items"]] == [f"o{i}" for i in range(1, 31)]
+    # `items`, then the first row's `owner` and its `name`; every other row is short.
+    assert CountingPermissionMiddleware.calls == 3
+
+
+def test_an_error_below_an_object_field_nulls_it_as_graphql_core_does():
+    rows = [_row(i) for i in range(1, 8)]
+    rows[3] = _replaced(rows[3], owner={"name": None, "town": "x"})
+    data, errors = _both("{ items { code owner { name town } } }", rows)
+    assert data["items"][3] == {"code": "c4", "owner": None}
+    assert [error["path"] for error in errors] == [["items", 3, "owner", "name"]]
+
+
+def test_an_error_below_a_non_null_object_field_reaches_its_parent():
+    rows = [_row(i) for i in range(1, 8)]
+    rows[2] = _replaced(rows[2], home=SimpleNamespace(name=None, town="x"))
+    data, errors = _both("{ nullableItems { code home { name } } }", rows)
+    assert data["nullableItems"][2] is None and data["nullableItems"][1]["home"] == {"name": "h2"}
+    assert [error["path"] for error in errors] == [["nullableItems", 2, "home", "name"]]
+
+
+def test_a_refused_object_field_is_refused_on_every_row():
+    data, errors = _both("{ items { code hidden { name } } }", [_row(i) for i in range(1, 5)])
+    assert [item["hidden"] for item in data["items"]] == [None] * 4
+    assert [error["path"] for error in errors] == [["items", i, "hidden"] for i in range(4)]
+
+
+def _replaced(row, **values):
+    if isinstance(row, dict):
+        return {**row, **values}
+    return SimpleNamespace(**{**vars(row), **values})
