@@ -31,9 +31,25 @@ from psycopg import sql
 
 from kado_tenants.clients.models import Client, ClientKind
 from kado_tenants.clients.services import client_create
+from kado_tenants.invoicing.models import Invoice
+from kado_tenants.invoicing.services import invoice_create, invoice_issue, invoice_issuer_set
 from kado_tenants.orders.categories import Category
 from kado_tenants.orders.models import Assignment, ContractType, Order
-from kado_tenants.orders.services import assignment_create, order_create, order_transition
+from kado_tenants.orders.services import (
+    assignment_create,
+    order_create,
+    order_transition,
+    worklog_approve,
+    worklog_record,
+)
+from kado_tenants.payouts.models import PayoutStatement
+from kado_tenants.payouts.services import (
+    bank_account_set,
+    payout_settings_update,
+    payout_statement_approve,
+    payout_statements_generate,
+    zengin_export,
+)
 from kado_tenants.workforce.models import Worker, WorkerStatus
 from kado_tenants.workforce.services import worker_change_status, worker_create
 
@@ -278,6 +294,65 @@ class Maker:
             agreed_amount=agreed_amount,
             acting_user=self.acting_user,
         )
+
+    def invoice_issuer(self) -> None:
+        """The region's details as a qualified-invoice issuer (registration number)."""
+        invoice_issuer_set(
+            name="一般財団法人 テスト公社",
+            registration_number="T7000012050002",
+            address="長野県塩尻市大門1-1",
+            bank_name="テスト銀行",
+            bank_branch="本店",
+            bank_account_number="1234567",
+            bank_account_holder="ザイ)テストコウシャ",
+            acting_user=self.acting_user,
+        )
+
+    def issued_invoice(self, *, client, unit_price, issued_on) -> Invoice:
+        """One delivered order of an hour at `unit_price`, invoiced and issued."""
+        order = self.started_order(client=client, unit_price=unit_price, estimated_minutes=60)
+        order_transition(order=order, to_status="delivered", on_date=datetime.date(2023, 6, 20))
+        draft = invoice_create(client=client, orders=[order], acting_user=self.acting_user)
+        return invoice_issue(invoice=draft, issued_on=issued_on, acting_user=self.acting_user)
+
+    def zengin_transfer(self, *, minutes) -> PayoutStatement:
+        """A worker's approved statement for September 2023, paid by a Zengin file."""
+        day, user = datetime.date, self.acting_user
+        payout_settings_update(
+            remitter_code="1234567890",
+            remitter_name_kana="ザイ）テストコウシャ",
+            bank_code="0001",
+            branch_code="001",
+            account_type="1",
+            account_number="1234567",
+            acting_user=user,
+        )
+        worker = self.active_worker(hourly_rate=1_200)
+        order = self.order(received_on=day(2023, 9, 1), due_on=day(2023, 9, 30))
+        assignment = self.assignment(order=order, worker=worker)
+        entry = worklog_record(assignment=assignment, work_date=day(2023, 9, 4), minutes=minutes)
+        worklog_approve(work_log=entry, acting_user=user)
+        bank_account_set(
+            worker=worker,
+            bank_code="0005",
+            branch_code="001",
+            account_type="1",
+            account_number="7654321",
+            holder_kana="シオジリ ハナコ",
+            acting_user=user,
+        )
+        statements = payout_statements_generate(
+            month=day(2023, 9, 1), acting_user=user, today=day(2023, 10, 2)
+        )
+        [statement] = [s for s in statements if s.worker_id == worker.pk]
+        statement = payout_statement_approve(statement=statement, acting_user=user)
+        zengin_export(
+            statements=[statement],
+            transfer_date=day(2023, 10, 10),
+            acting_user=user,
+            today=day(2023, 10, 2),
+        )
+        return statement
 
 
 @pytest.fixture

@@ -30,18 +30,7 @@ from kado_platform.tasks import (
     stripe_events_requeue_task,
 )
 from kado_tenants.invoicing.services import (
-    invoice_create,
-    invoice_issue,
-    invoice_issuer_set,
     invoice_mark_paid,
-)
-from kado_tenants.orders.services import order_transition, worklog_approve, worklog_record
-from kado_tenants.payouts.services import (
-    bank_account_set,
-    payout_settings_update,
-    payout_statement_approve,
-    payout_statements_generate,
-    zengin_export,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -100,66 +89,19 @@ def test_index_tasks_rebuild_and_report_differences_to_sentry(fed, monkeypatch):
 def _money_in_alpha(fed, in_region, maker) -> dict[str, int]:
     """Alpha bills two invoices in FY2023, is paid for one, and pays a worker by a Zengin
     transfer: three different sums, so a column swapped for another shows. Returns them."""
-    day = datetime.date
-    user = fed.user("alpha_admin")
     with in_region(fed.alpha):
-        make = maker(acting_user=user)
-        invoice_issuer_set(
-            name="一般財団法人 テスト公社",
-            registration_number="T7000012050002",
-            address="長野県塩尻市大門1-1",
-            bank_name="テスト銀行",
-            bank_branch="本店",
-            bank_account_number="1234567",
-            bank_account_holder="ザイ)テストコウシャ",
-            acting_user=user,
-        )
+        make = maker(acting_user=fed.user("alpha_admin"))
+        make.invoice_issuer()
         client = make.client()
-        invoices = []
-        for unit_price in (12_000, 3_000):
-            order = make.started_order(client=client, unit_price=unit_price, estimated_minutes=60)
-            order_transition(order=order, to_status="delivered", on_date=day(2023, 6, 20))
-            draft = invoice_create(client=client, orders=[order], acting_user=user)
-            invoices.append(
-                invoice_issue(invoice=draft, issued_on=day(2023, 6, 30), acting_user=user)
+        invoices = [
+            make.issued_invoice(
+                client=client, unit_price=unit_price, issued_on=datetime.date(2023, 6, 30)
             )
+            for unit_price in (12_000, 3_000)
+        ]
         paid, _unpaid = invoices
-        invoice_mark_paid(invoice=paid, paid_on=day(2023, 7, 20), amount=paid.total)
-
-        payout_settings_update(
-            remitter_code="1234567890",
-            remitter_name_kana="ザイ）テストコウシャ",
-            bank_code="0001",
-            branch_code="001",
-            account_type="1",
-            account_number="1234567",
-            acting_user=user,
-        )
-        worker = make.active_worker(hourly_rate=1_200)
-        order = make.order(received_on=day(2023, 9, 1), due_on=day(2023, 9, 30))
-        assignment = make.assignment(order=order, worker=worker)
-        log = worklog_record(assignment=assignment, work_date=day(2023, 9, 4), minutes=600)
-        worklog_approve(work_log=log, acting_user=user)
-        bank_account_set(
-            worker=worker,
-            bank_code="0005",
-            branch_code="001",
-            account_type="1",
-            account_number="7654321",
-            holder_kana="シオジリ ハナコ",
-            acting_user=user,
-        )
-        statements = payout_statements_generate(
-            month=day(2023, 9, 1), acting_user=user, today=day(2023, 10, 2)
-        )
-        [statement] = [s for s in statements if s.worker_id == worker.pk]
-        statement = payout_statement_approve(statement=statement, acting_user=user)
-        zengin_export(
-            statements=[statement],
-            transfer_date=day(2023, 10, 10),
-            acting_user=user,
-            today=day(2023, 10, 2),
-        )
+        invoice_mark_paid(invoice=paid, paid_on=datetime.date(2023, 7, 20), amount=paid.total)
+        statement = make.zengin_transfer(minutes=600)
     return {
         "billed": sum(invoice.total for invoice in invoices),
         "collected": paid.total,

@@ -12,82 +12,12 @@ from kado_platform.federation.index import index_differences
 from kado_platform.federation.models import MoneyIndexEntry
 from kado_platform.federation.selectors import report
 from kado_tenants.invoicing.services import (
-    invoice_create,
     invoice_credit_note,
-    invoice_issue,
-    invoice_issuer_set,
     invoice_mark_paid,
-)
-from kado_tenants.orders.services import order_transition, worklog_approve, worklog_record
-from kado_tenants.payouts.services import (
-    bank_account_set,
-    payout_settings_update,
-    payout_statement_approve,
-    payout_statements_generate,
-    zengin_export,
 )
 
 D = datetime.date
 FY = 2023
-
-
-def _issuer(user):
-    invoice_issuer_set(
-        name="一般財団法人 テスト公社",
-        registration_number="T7000012050002",
-        address="長野県塩尻市大門1-1",
-        bank_name="テスト銀行",
-        bank_branch="本店",
-        bank_account_number="1234567",
-        bank_account_holder="ザイ)テストコウシャ",
-        acting_user=user,
-    )
-
-
-def _issued_invoice(make, user, *, client, unit_price, issued_on):
-    order = make.started_order(client=client, unit_price=unit_price, estimated_minutes=60)
-    order_transition(order=order, to_status="delivered", on_date=D(2023, 6, 20))
-    draft = invoice_create(client=client, orders=[order], acting_user=user)
-    return invoice_issue(invoice=draft, issued_on=issued_on, acting_user=user)
-
-
-def _transfer(make, user, *, minutes):
-    """One approved statement for September 2023, transferred by a Zengin file."""
-    payout_settings_update(
-        remitter_code="1234567890",
-        remitter_name_kana="ザイ）テストコウシャ",
-        bank_code="0001",
-        branch_code="001",
-        account_type="1",
-        account_number="1234567",
-        acting_user=user,
-    )
-    worker = make.active_worker(hourly_rate=1_200)
-    order = make.order(received_on=D(2023, 9, 1), due_on=D(2023, 9, 30))
-    assignment = make.assignment(order=order, worker=worker)
-    entry = worklog_record(assignment=assignment, work_date=D(2023, 9, 4), minutes=minutes)
-    worklog_approve(work_log=entry, acting_user=user)
-    bank_account_set(
-        worker=worker,
-        bank_code="0005",
-        branch_code="001",
-        account_type="1",
-        account_number="7654321",
-        holder_kana="シオジリ ハナコ",
-        acting_user=user,
-    )
-    statements = payout_statements_generate(
-        month=D(2023, 9, 1), acting_user=user, today=D(2023, 10, 2)
-    )
-    [statement] = [s for s in statements if s.worker_id == worker.pk]
-    statement = payout_statement_approve(statement=statement, acting_user=user)
-    zengin_export(
-        statements=[statement],
-        transfer_date=D(2023, 10, 10),
-        acting_user=user,
-        today=D(2023, 10, 2),
-    )
-    return statement
 
 
 def _money(region) -> dict[str, int]:
@@ -108,24 +38,20 @@ def money(fed, in_region, maker):
     alpha_user, beta_user = fed.user("alpha_admin"), fed.user("beta_admin")
     with in_region(fed.alpha):
         make = maker(acting_user=alpha_user)
-        _issuer(alpha_user)
+        make.invoice_issuer()
         client = make.client()
-        paid = _issued_invoice(
-            make, alpha_user, client=client, unit_price=12_000, issued_on=D(2023, 6, 30)
-        )
+        paid = make.issued_invoice(client=client, unit_price=12_000, issued_on=D(2023, 6, 30))
         invoice_mark_paid(invoice=paid, paid_on=D(2023, 7, 20), amount=paid.total)
-        cancelled = _issued_invoice(
-            make, alpha_user, client=client, unit_price=7_000, issued_on=D(2023, 6, 30)
-        )
+        cancelled = make.issued_invoice(client=client, unit_price=7_000, issued_on=D(2023, 6, 30))
         credit = invoice_credit_note(
             invoice=cancelled, reason="発注取消", issued_on=D(2023, 7, 1), acting_user=alpha_user
         )
-        statement = _transfer(make, alpha_user, minutes=600)
+        statement = make.zengin_transfer(minutes=600)
     with in_region(fed.beta):
         make = maker(acting_user=beta_user)
-        _issuer(beta_user)
-        unpaid = _issued_invoice(
-            make, beta_user, client=make.client(), unit_price=3_000, issued_on=D(2023, 8, 1)
+        make.invoice_issuer()
+        unpaid = make.issued_invoice(
+            client=make.client(), unit_price=3_000, issued_on=D(2023, 8, 1)
         )
     return {
         "before": before,
