@@ -74,11 +74,6 @@ def has_perm(user, perm: Perm, region) -> bool:
     return Perm(perm) in perms_on(user, region)
 
 
-def memberships_loaded(user, memberships) -> None:
-    """(role, region id) pairs read with the user elsewhere: not read again here."""
-    user._kado_memberships = list(memberships)
-
-
 def forget(user) -> None:
     """Drop the memberships cached on a user object (after a grant or a revoke)."""
     if user is not None and hasattr(user, "_kado_memberships"):
