@@ -5,7 +5,7 @@ from kado_graphql.core.mutations import KadoMutation
 from kado_graphql.invoicing.lookups import invoice_by_id, invoice_reloaded
 from kado_graphql.invoicing.types import InvoiceLineInput, InvoiceType
 from kado_platform.accounts.policy import Perm
-from kado_tenants.invoicing.selectors import TaxRate, orders_by_pks
+from kado_tenants.invoicing.selectors import TaxRate
 from kado_tenants.invoicing.services import invoice_correct, invoice_credit_note
 
 
@@ -58,16 +58,15 @@ class InvoiceCorrect(KadoMutation):
                 else None
                 for index, line in enumerate(lines)
             ]
-            # One query for every line's order; an id that is no order here is passed on as
-            # it is, for the service to refuse (order_not_found, nothing written).
-            orders = {order.pk: order for order in orders_by_pks([pk for pk in pks if pk])}
             values = [
                 {
                     "description": line["description"],
                     "transaction_date": line["transaction_date"],
                     "amount": line["amount"],
                     "tax_rate": line.get("tax_rate") or TaxRate.STANDARD,
-                    "order": orders.get(pk, pk),
+                    # The service looks the orders up in this region and refuses an id
+                    # that is no order of the invoice (order_not_found, nothing written).
+                    "order": pk,
                 }
                 for line, pk in zip(lines, pks, strict=True)
             ]
