@@ -83,6 +83,7 @@ query ($first: Int!, $filter: OrderFilter) {
 }
 """
 
+FLOOR_QUERY = "{ __typename }"
 REPORT_QUERY = """
 query ($fiscalYear: Int!) {
   report(fiscalYear: $fiscalYear) {
@@ -1048,6 +1049,8 @@ def run_size(url: str, count: int, args, tokens: dict, *, first: bool) -> dict:
             {
                 "http orders": lambda: http.post(ORDERS_QUERY, orders_variables(), "coordinator"),
                 "direct orders": comparators.direct_orders,
+                # What any request costs before its own work: token, region, middleware.
+                "http floor": lambda: http.post(FLOOR_QUERY, {}, "coordinator"),
             },
             warmup=warm,
             repeat=rep,
@@ -1245,6 +1248,28 @@ def markdown(result: dict) -> str:
             lines.append(
                 f"| {size['regions']} | {size['load']['index_rows']:,} | {query} | "
                 f"{cell('http')} | {cell('direct')} | {ratio:.2f}× | {cell('loop')} | {union} |"
+            )
+    floors = [size for size in result["sizes"] if "http floor" in size["figures"]]
+    if floors:
+        lines += [
+            "",
+            "The floor: the same endpoint answering `{ __typename }` for the same coordinator "
+            "(token, region, middleware, validation, JSON, no SQL of its own), in the same "
+            "turns (median / p95 ms):",
+            "",
+            "| regions | floor | orders endpoint | orders − floor | (a) direct SQL |",
+            "|---|---|---|---|---|",
+        ]
+        for size in floors:
+            f = size["figures"]
+
+            def ms(row):
+                return f"{row['median'] * 1000:.1f} / {row['p95'] * 1000:.1f}"
+
+            above = (f["http orders"]["median"] - f["http floor"]["median"]) * 1000
+            lines.append(
+                f"| {size['regions']} | {ms(f['http floor'])} | {ms(f['http orders'])} | "
+                f"{above:.1f} | {ms(f['direct orders'])} |"
             )
     lines += [
         "",
