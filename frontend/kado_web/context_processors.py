@@ -54,6 +54,7 @@ REGION_NAV = [
         {"payout_list", "payout_generate", "payout_detail", "payout_approve"},
     ),
     ("zengin_export", _("Zengin transfers"), Perm.REGION_ADMIN, {"zengin_export"}),
+    ("freelance_records", _("Freelance Act records"), Perm.REGION_ADMIN, {"freelance_records"}),
 ]
 HUB_NAV = [
     ("home", _("Home"), Perm.SIGN_IN, {"home"}),

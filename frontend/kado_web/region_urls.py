@@ -52,6 +52,11 @@ urlpatterns = [
     ),
     path("payouts/transfers/", payouts.ZenginExportView.as_view(), name="zengin_export"),
     path(
+        "payouts/freelance-act/",
+        payouts.FreelanceRecordsView.as_view(),
+        name="freelance_records",
+    ),
+    path(
         "payouts/transfers/<int:pk>/file/",
         payouts.TransferFileView.as_view(),
         name="transfer_file",

@@ -1,4 +1,5 @@
-"""Payout statements (支払明細) and the Zengin transfer file, for region admins.
+"""Payout statements (支払明細), the Zengin transfer file and the Freelance Act records
+(accommodation requests, ends of relationships), for region admins.
 
 A statement shows its lines, fee, consumption tax, withholding and net payment, and a
 flag when the Freelance Act's 60-day limit is passed or near. The Zengin file is answered
@@ -6,6 +7,7 @@ as the service built it, byte for byte (Shift_JIS, 120-byte records).
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +17,10 @@ from django.utils.translation import ngettext
 
 from kado_platform.accounts.policy import Perm
 from kado_tenants.payouts.selectors import (
+    accommodation_request_list,
     payout_statement_get,
     payout_statement_list,
+    relationship_end_list,
     statement_risk,
     statements_awaiting_transfer,
     transfer_batch_list,
@@ -28,7 +32,7 @@ from kado_web.forms.payouts import (
     StatementFilterForm,
     ZenginExportForm,
 )
-from kado_web.views.base import PermissionView
+from kado_web.views.base import PAGE_SIZE, PermissionView
 
 
 def with_risk(statements):
@@ -168,4 +172,22 @@ class ZenginExportView(PermissionView):
                 "chosen": {str(value) for value in form["statements"].value() or ()},
                 "batches": self.paginate(transfer_batch_list()),
             },
+        )
+
+
+class FreelanceRecordsView(PermissionView):
+    """フリーランス法の記録: accommodation requests (art. 13), optionally only those still
+    awaiting a response, and the notices ending relationships (art. 16). Only the dates,
+    kinds and workers are listed: what was asked and answered is not shown here."""
+
+    permission = Perm.REGION_ADMIN
+
+    def get(self, request):
+        awaiting = request.GET.get("awaiting") == "1"
+        requests = self.paginate(accommodation_request_list(open_only=awaiting))
+        ends = Paginator(relationship_end_list(), PAGE_SIZE).get_page(request.GET.get("ends_page"))
+        return render(
+            request,
+            "kado_web/region/payouts/freelance_records.html",
+            {"awaiting": awaiting, "page": requests, "ends_page": ends},
         )

@@ -1,5 +1,5 @@
 """Payouts on the region host, for region admins: statements, the Zengin export and the
-Freelance Act records (3条通知, accommodation requests)."""
+Freelance Act records (3条通知, accommodation requests, ends of relationships)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,32 @@ from kado_graphql.payouts.mutations import (
     CommissionNoticeIssue,
     PayoutStatementApprove,
     PayoutStatementsGenerate,
+    RelationshipEndRecord,
     ZenginExport,
 )
 from kado_graphql.payouts.types import (
+    AccommodationRequestConnection,
+    AccommodationRequestFilter,
     PayoutStatementConnection,
     PayoutStatementFilter,
     PayoutStatementType,
+    RelationshipEndConnection,
+    RelationshipEndFilter,
 )
 from kado_graphql.region.enums import choice
-from kado_tenants.payouts.selectors import payout_statement_list, statements_with_lines
+from kado_tenants.payouts.selectors import (
+    accommodation_request_list,
+    payout_statement_list,
+    relationship_end_list,
+    statements_with_lines,
+)
+
+
+def _worker_filter(info, filter):  # noqa: A002
+    """The worker a list filter names, as a key of this region (another's: not_found)."""
+    if not filter or not filter.get("worker_id"):
+        return None
+    return decode_global_id(info, filter["worker_id"], "Worker", field="filter.workerId")
 
 
 class PayoutQueries(graphene.ObjectType):
@@ -36,11 +53,26 @@ class PayoutQueries(graphene.ObjectType):
         description="One payout statement with its lines (region admins).",
     )
 
+    accommodation_requests = KadoConnectionField(
+        AccommodationRequestConnection,
+        filter=AccommodationRequestFilter(),
+        description=(
+            "Accommodation requests (Freelance Act art. 13), newest first; what was asked "
+            "and the response need the sensitive permission (region admins)."
+        ),
+    )
+    relationship_ends = KadoConnectionField(
+        RelationshipEndConnection,
+        filter=RelationshipEndFilter(),
+        description=(
+            "Notices ending a relationship (Freelance Act art. 16), newest notice first "
+            "(region admins)."
+        ),
+    )
+
     def resolve_payout_statements(root, info, filter=None):  # noqa: A002
         filter = filter or {}  # noqa: A001
-        worker = None
-        if filter.get("worker_id"):
-            worker = decode_global_id(info, filter["worker_id"], "Worker", field="filter.workerId")
+        worker = _worker_filter(info, filter)
         return statements_with_lines(
             payout_statement_list(
                 month=filter.get("month"),
@@ -52,6 +84,15 @@ class PayoutQueries(graphene.ObjectType):
     def resolve_payout_statement(root, info, id):  # noqa: A002
         return statement_by_id(info, id)
 
+    def resolve_accommodation_requests(root, info, filter=None):  # noqa: A002
+        return accommodation_request_list(
+            worker=_worker_filter(info, filter),
+            open_only=bool(filter and filter.get("awaiting_response")),
+        )
+
+    def resolve_relationship_ends(root, info, filter=None):  # noqa: A002
+        return relationship_end_list(worker=_worker_filter(info, filter))
+
 
 class PayoutMutations(graphene.ObjectType):
     payout_statements_generate = PayoutStatementsGenerate.Field()
@@ -59,3 +100,4 @@ class PayoutMutations(graphene.ObjectType):
     zengin_export = ZenginExport.Field()
     commission_notice_issue = CommissionNoticeIssue.Field()
     accommodation_request_record = AccommodationRequestRecord.Field()
+    relationship_end_record = RelationshipEndRecord.Field()

@@ -1,6 +1,8 @@
-"""The payout API's types: statements, lines, 3条通知 and accommodation requests.
+"""The payout API's types: statements, lines, 3条通知, accommodation requests and the
+ends of relationships.
 
-Region admins only (REGION_ADMIN): pay, tax and family circumstances are not for staff.
+Region admins only (REGION_ADMIN): pay, tax and family circumstances are not for staff;
+what an accommodation request asked and the response also need REGION_SENSITIVE.
 Money is whole yen (Int), days are Dates. Global IDs name the region
 (`PayoutStatement:alpha:42`); a statement's worker is given by the Worker's global ID.
 """
@@ -16,7 +18,12 @@ from kado_graphql.core.types import KadoObjectType
 from kado_graphql.region.enums import choices_enum
 from kado_platform.accounts.policy import Perm
 from kado_tenants.orders.categories import Category
-from kado_tenants.payouts.choices import AccommodationKind, LineKind, StatementStatus
+from kado_tenants.payouts.choices import (
+    AccommodationKind,
+    LineKind,
+    StatementStatus,
+    TerminationException,
+)
 from kado_tenants.payouts.selectors import statement_risk
 
 StatementStatusEnum = choices_enum(
@@ -25,6 +32,11 @@ StatementStatusEnum = choices_enum(
 PayoutLineKindEnum = choices_enum(LineKind, "PayoutLineKind", "Hourly work or a deliverable.")
 AccommodationKindEnum = choices_enum(
     AccommodationKind, "AccommodationKind", "What a request for accommodation concerns."
+)
+TerminationExceptionEnum = choices_enum(
+    TerminationException,
+    "TerminationException",
+    "Why a relationship may end on less than 30 days' notice (Freelance Act art. 16(1)).",
 )
 PayoutCategoryEnum = choices_enum(Category, "PayoutCategory", "The type of work paid (業務分類).")
 PaymentRiskEnum = graphene.Enum(
@@ -147,20 +159,84 @@ class AccommodationRequestType(KadoObjectType):
         name = "AccommodationRequest"
         permission = Perm.REGION_ADMIN
         description = "A request to balance work with childcare or care (Freelance Act art. 13)."
+        # A family's situation, encrypted at rest.
+        field_permissions = {
+            "content": Perm.REGION_SENSITIVE,
+            "response": Perm.REGION_SENSITIVE,
+        }
 
     id = GlobalIDField()
     worker_id = graphene.ID(required=True)
+    worker_name = graphene.String(required=True)
     requested_on = graphene.Date(required=True)
     kind = graphene.Field(AccommodationKindEnum, required=True)
-    content = graphene.String(required=True)
-    response = graphene.String(required=True, description="Empty until answered.")
-    responded_on = graphene.Date()
+    content = graphene.String(required=True, description="What was asked (sensitive).")
+    response = graphene.String(required=True, description="Empty until answered (sensitive).")
+    responded_on = graphene.Date(description="Null while the request awaits a response.")
     continuous = graphene.Boolean(
         required=True, description="Six months or more: the art. 13(1) duty applies."
     )
 
     def resolve_worker_id(request, info):
         return _worker_gid(request, info)
+
+    def resolve_worker_name(request, info):
+        return request.worker.name
+
+
+class AccommodationRequestConnection(KadoConnection):
+    class Meta:
+        node = AccommodationRequestType
+
+
+class AccommodationRequestFilter(graphene.InputObjectType):
+    worker_id = graphene.ID()
+    awaiting_response = graphene.Boolean(
+        description="True: only the requests that have no response yet."
+    )
+
+
+class RelationshipEndType(KadoObjectType):
+    class Meta:
+        name = "RelationshipEnd"
+        permission = Perm.REGION_ADMIN
+        description = (
+            "A notice ending a worker's relationship (Freelance Act art. 16: 30 days ahead "
+            "for a relationship of six months or more, unless an exception applies)."
+        )
+
+    id = GlobalIDField()
+    worker_id = graphene.ID(required=True)
+    worker_name = graphene.String(required=True)
+    notified_on = graphene.Date(required=True)
+    ends_on = graphene.Date(required=True)
+    relationship_started_on = graphene.Date(
+        required=True, description="The first commission to the worker."
+    )
+    continuous = graphene.Boolean(
+        required=True, description="Six months or more: the 30 days' notice applies."
+    )
+    exception = graphene.Field(
+        TerminationExceptionEnum, description="Null when the notice period was kept."
+    )
+
+    def resolve_worker_id(end, info):
+        return _worker_gid(end, info)
+
+    def resolve_worker_name(end, info):
+        return end.worker.name
+
+    def resolve_exception(end, info):
+        return end.exception or None
+
+
+class RelationshipEndConnection(KadoConnection):
+    class Meta:
+        node = RelationshipEndType
+
+
+class RelationshipEndFilter(graphene.InputObjectType):
+    worker_id = graphene.ID()
 
 
 class PayoutStatementFilter(graphene.InputObjectType):

@@ -174,10 +174,16 @@ def relationship_is_continuous(*, started_on: datetime.date | None, until: datet
     return until >= money.add_months(started_on, CONTINUOUS_MONTHS)
 
 
-def accommodation_request_list(*, worker=None) -> QuerySet[AccommodationRequest]:
-    requests = AccommodationRequest.objects.all()
+def accommodation_request_list(
+    *, worker=None, open_only: bool = False
+) -> QuerySet[AccommodationRequest]:
+    """Requests, newest first, each with its worker; `open_only`: those still awaiting a
+    response (no response date), which art. 13 asks the region to answer."""
+    requests = AccommodationRequest.objects.select_related("worker")
     if worker is not None:
         requests = requests.filter(worker_id=getattr(worker, "pk", worker))
+    if open_only:
+        requests = requests.filter(responded_on__isnull=True)
     return requests.order_by("-requested_on", "-id")
 
 
@@ -186,7 +192,8 @@ def accommodation_request_get(*, pk) -> AccommodationRequest | None:
 
 
 def relationship_end_list(*, worker=None) -> QuerySet[RelationshipEnd]:
-    ends = RelationshipEnd.objects.all()
+    """Notices ending a relationship, newest notice first, each with its worker."""
+    ends = RelationshipEnd.objects.select_related("worker")
     if worker is not None:
         ends = ends.filter(worker_id=getattr(worker, "pk", worker))
     return ends.order_by("-notified_on", "-id")

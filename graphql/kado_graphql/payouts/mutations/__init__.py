@@ -4,6 +4,7 @@ from kado_graphql.payouts.mutations.accommodation_request_record import (
 from kado_graphql.payouts.mutations.commission_notice_issue import CommissionNoticeIssue
 from kado_graphql.payouts.mutations.payout_statement_approve import PayoutStatementApprove
 from kado_graphql.payouts.mutations.payout_statements_generate import PayoutStatementsGenerate
+from kado_graphql.payouts.mutations.relationship_end_record import RelationshipEndRecord
 from kado_graphql.payouts.mutations.zengin_export import ZenginExport
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "CommissionNoticeIssue",
     "PayoutStatementApprove",
     "PayoutStatementsGenerate",
+    "RelationshipEndRecord",
     "ZenginExport",
 ]
