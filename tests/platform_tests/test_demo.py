@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import itertools
+import os
+import re
+import struct
+import sys
+import termios
+import threading
 from collections import Counter
 from io import StringIO
 
@@ -288,6 +295,66 @@ def test_command_builds_and_prints_logins(db, settings):
     assert "合計 total" in text
     with pytest.raises(CommandError, match="omachi"):
         call_command("demo", "--regions", "omachi", stdout=StringIO())
+
+
+def _demo_with_stderr(stderr, monkeypatch) -> bool:
+    """`kado demo` of one small region with `stderr` as sys.stderr, rolled back; whether
+    the region was built."""
+    with monkeypatch.context() as patch, transaction.atomic():
+        patch.setattr(sys, "stderr", stderr)
+        call_command(
+            "demo", "--scale", str(SMALL), "--regions", "omachi", "--seed", "3", stdout=StringIO()
+        )
+        built = Region.objects.filter(code="omachi").exists()
+        transaction.set_rollback(True)
+    connection.set_schema_to_public()
+    return built
+
+
+BAR = re.compile(r"大町市 omachi: +(\d+)%\|.*?\| (\d+)/(\d+) ")
+
+
+def test_command_draws_its_progress_on_a_terminal(db, settings, monkeypatch):
+    """stderr a pseudo-terminal, as in a shell: the region's bar is drawn and advances."""
+    settings.DEBUG = True
+    master, replica = os.openpty()
+    # 24 rows of 100 columns, as a terminal window has: a new pty is 0 by 0, and tqdm
+    # draws nothing on a terminal without rows.
+    fcntl.ioctl(replica, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    received = bytearray()
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other end is closed
+                return
+            if not chunk:
+                return
+            received.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    with open(replica, "w", encoding="utf-8") as terminal:
+        assert terminal.isatty()
+        assert _demo_with_stderr(terminal, monkeypatch)
+    reader.join(10)
+    os.close(master)
+    drawn = received.decode("utf-8", "replace")
+    steps = [int(done) for _percent, done, _total in BAR.findall(drawn)]
+    assert steps, drawn[:500]
+    assert steps[0] == 0 and max(steps) > 0  # drawn at the start, then advanced
+    assert "受注 FY2023" in drawn  # the step it is on
+
+
+def test_command_is_quiet_when_stderr_is_not_a_terminal(db, settings, monkeypatch, tmp_path):
+    """stderr a file, as in CI, cron or a pipe: no bar at all."""
+    settings.DEBUG = True
+    with open(tmp_path / "stderr.txt", "w", encoding="utf-8") as not_a_terminal:
+        assert not not_a_terminal.isatty()
+        assert _demo_with_stderr(not_a_terminal, monkeypatch)
+    written = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert not BAR.search(written) and "omachi" not in written and "%|" not in written
 
 
 def test_command_refuses_unknown_region_and_bad_scale(db, settings):

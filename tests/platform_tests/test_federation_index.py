@@ -1,6 +1,7 @@
 """The read model follows every regional write in the same transaction, and can be checked."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -234,3 +235,22 @@ def test_a_stale_template_is_migrated_before_a_region_is_cloned(fed):
             [region.schema_name],
         )
         assert cursor.fetchone() == (1,)
+
+
+def test_rebuild_shows_its_progress_unless_asked_to_be_quiet(fed):
+    """`kado index rebuild` draws a bar over the regions on stderr; `-v 0` draws none."""
+    from kado_platform.regions.selectors import region_list
+
+    count = len(list(region_list()))
+    assert count >= 2  # alpha and beta
+    shown, out = StringIO(), StringIO()
+    call_command("index", "rebuild", stdout=out, stderr=shown)
+    assert "rebuild: 100%|" in shown.getvalue()
+    assert f"| {count}/{count} " in shown.getvalue()
+    assert f"Rebuilt {count} regions." in out.getvalue()
+
+    quiet, out = StringIO(), StringIO()
+    call_command("index", "rebuild", verbosity=0, stdout=out, stderr=quiet)
+    assert f"Rebuilt {count} regions." in out.getvalue()  # it did run
+    assert "rebuild:" not in quiet.getvalue() and "%|" not in quiet.getvalue()
+    assert index_differences(fed.alpha) == [] and index_differences(fed.beta) == []

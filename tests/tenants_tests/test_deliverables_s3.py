@@ -300,6 +300,85 @@ def test_s3_refuses_a_post_larger_than_declared(fed, in_region, s3):
 
 
 @pytest.mark.parametrize(
+    ("stored", "stored_type", "code"),
+    [
+        (b"%PDF" + b"x" * 61, "application/pdf", "upload_size_mismatch"),
+        (b"%PDF" + b"x" * 59, "application/pdf", "upload_size_mismatch"),
+        (b"%PDF" + b"x" * 60, "text/html", "upload_type_mismatch"),
+        (b"%PDF" + b"x" * 60, "application/octet-stream", "upload_type_mismatch"),
+    ],
+    ids=["larger-than-declared-and-allowed", "smaller", "html", "a-type-other-files-may-have"],
+)
+def test_what_arrived_is_checked_again_at_completion_and_nothing_is_accepted(
+    fed, in_region, s3, settings, stored, stored_type, code
+):
+    """An object under the key that is not what was declared (written past the POST
+    policy: with the bucket's own keys, or by a store that does not enforce it) is refused
+    when the upload is confirmed; the row stays pending, never listed as uploaded nor
+    downloadable, and the declared file sent afterwards under the same policy completes."""
+    from kado_platform.audit.models import AuditEntry
+    from kado_tenants.deliverables.selectors import deliverable_list
+    from kado_tenants.deliverables.services import (
+        deliverable_download_url,
+        deliverable_upload_complete,
+    )
+
+    settings.KADO_DELIVERABLE_MAX_BYTES = 64  # the declared size is the largest allowed
+    _gate, client = s3
+    admin = fed.user("alpha_admin")
+    declared = b"%PDF" + b"d" * 60
+    with in_region(fed.alpha):
+        deliverable, post = _start(
+            fed.alpha, admin, filename="scan.pdf", content_type="application/pdf", size=64
+        )
+    client.put_object(
+        Bucket=BUCKET,
+        Key=deliverable.key,
+        Body=stored,
+        ContentType=stored_type,
+        ServerSideEncryption="AES256",
+    )
+    head = client.head_object(Bucket=BUCKET, Key=deliverable.key)
+    assert (head["ContentLength"], head["ContentType"]) == (len(stored), stored_type)
+    completed = AuditEntry.objects.filter(
+        action="deliverable.upload_complete", region_code="alpha", object_id=str(deliverable.pk)
+    )
+    with in_region(fed.alpha):
+        for _attempt in range(2):  # a retried confirmation is refused the same way
+            with pytest.raises(DomainError) as refused:
+                deliverable_upload_complete(
+                    deliverable=deliverable,
+                    acting_user=admin,
+                    sha256=hashlib.sha256(stored).hexdigest(),
+                )
+            assert refused.value.code == code
+        deliverable.refresh_from_db()
+        assert deliverable.status == "pending"
+        assert (deliverable.uploaded_at, deliverable.encryption, deliverable.sha256) == (
+            None,
+            "",
+            "",
+        )
+        assert (deliverable.size, deliverable.content_type) == (64, "application/pdf")
+        assert list(deliverable_list(order=deliverable.order_id, include_pending=False)) == []
+        with pytest.raises(DomainError) as no_url:
+            deliverable_download_url(deliverable=deliverable, acting_user=admin)
+        assert no_url.value.code == "upload_missing"
+    assert not completed.exists()
+
+    # The declared file, sent through the presigned POST, replaces it and completes.
+    assert _post(post, declared, filename="scan.pdf").status_code == 204
+    with in_region(fed.alpha):
+        done = deliverable_upload_complete(deliverable=deliverable, acting_user=admin)
+        assert done.status == "uploaded"
+        assert [d.pk for d in deliverable_list(order=done.order_id, include_pending=False)] == [
+            done.pk
+        ]
+    assert completed.count() == 1
+    assert client.get_object(Bucket=BUCKET, Key=deliverable.key)["Body"].read() == declared
+
+
+@pytest.mark.parametrize(
     ("change", "expected"),
     [
         ({"Content-Type": "text/html"}, "Content-Type"),

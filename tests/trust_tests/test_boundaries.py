@@ -5,6 +5,7 @@ S3, and Stripe's webhook delivered twice, concurrently, reordered, late.
 from __future__ import annotations
 
 import re
+import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -137,66 +138,121 @@ def test_celery_tasks_run_in_their_region(fed, settings):
         probe.delay().get()  # no region: public, where the region tables do not exist
 
 
-def test_an_s3_outage_is_a_clear_error_and_the_deliverable_stays_pending(
-    fed, in_region, settings, figures
-):
+def _forget_stores():
+    """The store is cached per (bucket, region, endpoint), and boto3's default session keeps
+    the first credentials it finds for the whole process: both made afresh, so this test's
+    key pair neither comes from another test's nor stays for the next one."""
+    import boto3
+
     from kado_platform.core import storage
+
+    storage._store.cache_clear()
+    boto3.setup_default_session()
+
+
+@pytest.fixture
+def s3_outage(start_moto, settings):
+    """A bucket on a moto server, and `s3_outage(up=False)` that points the store at a
+    loopback port that refuses every connection (bound, never listening, and held for the
+    test, so nothing else can answer there): the outage is certain and immediate.
+    `s3_outage(up=True)` brings S3 back."""
+    with start_moto(access_key="AKIAKADOOUTAGE000000", secret_key="outage", export=True) as moto:
+        moto.client("s3", "ap-northeast-1").create_bucket(
+            Bucket="trust-outage",
+            CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"},
+        )
+        settings.KADO_S3_BUCKET = "trust-outage"
+        settings.KADO_S3_REGION = "ap-northeast-1"
+        settings.KADO_S3_ENDPOINT_URL = moto.endpoint
+        _forget_stores()
+        with socket.socket() as dark:
+            dark.bind(("127.0.0.1", 0))
+            dark_endpoint = f"http://127.0.0.1:{dark.getsockname()[1]}"
+
+            def switch(*, up: bool) -> None:
+                settings.KADO_S3_ENDPOINT_URL = moto.endpoint if up else dark_endpoint
+
+            try:
+                yield switch
+            finally:
+                _forget_stores()
+
+
+def test_an_s3_outage_is_a_clear_error_and_the_deliverable_stays_pending(
+    fed, in_region, s3_outage, figures
+):
+    from kado_platform.audit.models import AuditEntry
     from kado_platform.core.errors import DomainError
     from kado_tenants.deliverables import services
     from kado_tenants.orders.models import Order
 
-    settings.KADO_S3_BUCKET = "trust-outage"
-    settings.KADO_S3_ENDPOINT_URL = "http://127.0.0.1:1"  # nothing listens: an outage
-    for name in dir(storage):
-        cache_clear = getattr(getattr(storage, name), "cache_clear", None)
-        if cache_clear is not None:
-            cache_clear()
     admin = fed.user("alpha_admin")
-    try:
-        with in_region(fed.alpha):
-            order = Order.objects.order_by("pk").first()
-            try:
-                deliverable, _post = services.deliverable_upload_start(
-                    order=order,
-                    filename="report.pdf",
-                    content_type="application/pdf",
-                    size=1000,
-                    acting_user=admin,
-                )
-            except DomainError as error:
-                assert error.code == "storage_unavailable"
-                return
-            with pytest.raises(DomainError) as refused:
-                services.deliverable_upload_complete(deliverable=deliverable, acting_user=admin)
-            assert refused.value.code == "storage_unavailable"
-            deliverable.refresh_from_db()
-            assert deliverable.status == "pending"  # kept, to complete when S3 is back
-            assert deliverable.key.startswith(f"{fed.alpha.schema_name}/")
-            figures.note("faults.s3_outage", "storage_unavailable; deliverable kept pending")
-    finally:
-        for name in dir(storage):
-            cache_clear = getattr(getattr(storage, name), "cache_clear", None)
-            if cache_clear is not None:
-                cache_clear()
+    data = b"%PDF-1.7 trust outage"
+    with in_region(fed.alpha):
+        order = Order.objects.order_by("pk").first()
+        deliverable, post = services.deliverable_upload_start(
+            order=order,
+            filename="report.pdf",
+            content_type="application/pdf",
+            size=len(data),
+            acting_user=admin,
+        )
+    # The bytes reach S3; then S3 goes away before the upload is confirmed.
+    sent = requests.post(
+        post.url, data=post.fields, files={"file": ("report.pdf", data)}, timeout=10
+    )
+    assert sent.status_code == 204, sent.text
+    completed = AuditEntry.objects.filter(
+        action="deliverable.upload_complete", region_code="alpha", object_id=str(deliverable.pk)
+    )
+    s3_outage(up=False)
+    with in_region(fed.alpha):
+        with pytest.raises(DomainError) as refused:
+            services.deliverable_upload_complete(deliverable=deliverable, acting_user=admin)
+        assert refused.value.code == "storage_unavailable"
+        deliverable.refresh_from_db()
+        assert deliverable.status == "pending"  # kept, to complete when S3 is back
+        assert deliverable.uploaded_at is None
+        assert deliverable.key.startswith(f"{fed.alpha.schema_name}/")
+    assert not completed.exists()
+    s3_outage(up=True)
+    with in_region(fed.alpha):
+        done = services.deliverable_upload_complete(deliverable=deliverable, acting_user=admin)
+        assert done.status == "uploaded" and done.uploaded_at is not None
+    assert completed.count() == 1
+    figures.note("faults.s3_outage", "storage_unavailable; deliverable kept pending")
 
 
 # --- Stripe's webhook over real HTTP -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def subscription(django_db_setup, django_db_blocker):
-    """A committed platform-fee subscription of beta (gunicorn must see it), removed after."""
+def _remove_subscription(row) -> None:
+    """A committed subscription, its Stripe events and its audit entries, gone."""
     from kado_platform.audit.models import AuditEntry
     from kado_platform.billing.models import RegionSubscription, StripeEvent
+
+    StripeEvent.objects.filter(object_id=row.stripe_subscription_id).delete()
+    AuditEntry.objects.filter(
+        object_type=RegionSubscription._meta.label, object_id=str(row.pk)
+    ).delete()
+    row.delete()
+
+
+@pytest.fixture(scope="module")
+def subscription(django_db_setup, django_db_blocker):
+    """A committed platform-fee subscription of beta (gunicorn must see it), removed after.
+
+    A region has one subscription at most: one already committed for beta (left by a run
+    that was killed before its clean-up) is removed first, so this one is always made."""
+    from kado_platform.billing.models import RegionSubscription
     from kado_platform.regions.selectors import region_get
 
     sub_id = f"sub_trust_{uuid.uuid4().hex[:10]}"
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         beta = region_get(code="beta")
-        existing = RegionSubscription.objects.filter(region=beta).first()
-        if existing is not None:
-            pytest.skip("beta already has a committed subscription")
+        for leftover in RegionSubscription.objects.filter(region=beta):
+            _remove_subscription(leftover)
         row = RegionSubscription.objects.create(
             region=beta,
             stripe_customer_id="cus_trust",
@@ -208,11 +264,7 @@ def subscription(django_db_setup, django_db_blocker):
     yield row
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        StripeEvent.objects.filter(object_id=sub_id).delete()
-        AuditEntry.objects.filter(
-            object_type=RegionSubscription._meta.label, object_id=str(row.pk)
-        ).delete()
-        row.delete()
+        _remove_subscription(row)
 
 
 def _deliver(server, fed, payload):
