@@ -92,6 +92,9 @@ class Site:
         """No accessibility violation on the page as it is now; optionally a screenshot."""
         from axe_playwright_python.sync_playwright import Axe
 
+        # A click that navigates returns once the new page has started loading: check the
+        # page only once its stylesheet is applied, or every target looks unstyled.
+        self.page.wait_for_load_state("load")
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         self.checked.append(name)
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
