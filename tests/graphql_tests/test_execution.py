@@ -294,3 +294,29 @@ def _replaced(row, **values):
     if isinstance(row, dict):
         return {**row, **values}
     return SimpleNamespace(**{**vars(row), **values})
+
+
+class _NoteUnreadable(SimpleNamespace):
+    @property
+    def note(self):
+        raise ValueError("the note cannot be read")
+
+
+class _TownUnreadable(SimpleNamespace):
+    @property
+    def town(self):
+        raise ValueError("the town cannot be read")
+
+
+def test_a_field_whose_read_fails_fails_alone_as_graphql_core_says():
+    rows = [_row(i) for i in range(1, 6)]
+    second = {key: value for key, value in vars(rows[1]).items() if key != "note"}
+    rows[1] = _NoteUnreadable(**second)
+    rows[3] = _replaced(rows[3], owner=_TownUnreadable(name="o4"))
+    data, errors = _both("{ nullableItems { code note owner { name town } } }", rows)
+    assert data["nullableItems"][1]["code"] == "c2" and data["nullableItems"][1]["note"] is None
+    assert data["nullableItems"][3]["owner"] == {"name": "o4", "town": None}
+    assert [error["path"] for error in errors] == [
+        ["nullableItems", 1, "note"],
+        ["nullableItems", 3, "owner", "town"],
+    ]

@@ -20,7 +20,9 @@ from kado_graphql.core.ids import decode_global_id
 from kado_graphql.core.mutations import KadoMutation
 from kado_graphql.core.types import PUBLIC, KadoObjectType
 from kado_graphql.views import KadoGraphQLView
+from kado_platform.accounts import policy
 from kado_platform.accounts.policy import Perm
+from kado_platform.accounts.roles import Role
 from kado_platform.audit.models import AuditEntry
 from kado_platform.audit.services import audit_record
 from kado_platform.core.errors import DomainError
@@ -70,6 +72,9 @@ class NoteWrite(KadoMutation):
             )
         if outcome == "crash":
             raise RuntimeError("duplicate key value violates unique constraint secret_idx")
+        if outcome == "drop_read":  # as if the write took the user's read permission away
+            staff = policy.GRANTS[Role.REGION_STAFF]
+            policy.GRANTS[Role.REGION_STAFF] = staff - {Perm.REGION_READ}
         return cls(note={"text": text})
 
 
@@ -290,4 +295,36 @@ def test_a_mutation_without_perform_or_with_arguments_cannot_be_declared():
 
             @classmethod
             def perform(cls, root, info, **data):
+                return cls()
+
+
+def test_what_a_mutation_changes_is_decided_again_for_the_next_one(fed, monkeypatch, settings):
+    settings.KADO_GRAPHQL_MAX_MUTATIONS = 2  # one per request unless a deployment says more
+    monkeypatch.setattr(policy, "GRANTS", dict(policy.GRANTS))
+    _status, body = run(
+        """mutation {
+          a: noteWrite(input: {text: "one", outcome: "ok"}) { note { text } }
+          b: noteWrite(input: {text: "two", outcome: "drop_read"}) { note { text } }
+        }""",
+        region=fed.alpha,
+        user=fed.user("alpha_staff"),
+    )
+    assert body["data"]["a"] == {"note": {"text": "one"}}
+    # `b` was allowed to write, but its note needs a permission the write took away.
+    assert body["data"]["b"] == {"note": None}
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["b", "note"], "permission_denied")
+    ]
+
+
+def test_error_field_wildcards_must_match_when_declared():
+    with pytest.raises(TypeError, match="same number of `\\*`"):
+
+        class Mismatched(KadoMutation):
+            class Meta:
+                permission = Perm.REGION_WRITE
+                error_fields = {"lines.*.order": "order_id"}
+
+            @classmethod
+            def perform(cls, root, info):
                 return cls()

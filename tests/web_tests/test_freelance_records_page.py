@@ -68,7 +68,7 @@ def test_the_admin_sees_both_lists_in_japanese(fed, web, records):
     assert ends.index("記録 花子") < ends.index("記録 太郎")
     assert "天災その他やむを得ない事由" in ends and "2023年8月1日" in ends
     # What was asked and answered is not listed here.
-    assert "保育園" not in body and "納期" not in body
+    assert "保育園" not in body and "通院" not in body and "納期" not in body
     assert "ベータ" not in body
 
     awaiting = admin.get(PAGE, {"awaiting": "1"}).content.decode()

@@ -184,7 +184,10 @@ class FreelanceRecordsView(PermissionView):
 
     def get(self, request):
         awaiting = request.GET.get("awaiting") == "1"
-        requests = self.paginate(accommodation_request_list(open_only=awaiting))
+        requests = self.paginate(
+            # Not shown here, so not read or decrypted either.
+            accommodation_request_list(open_only=awaiting).defer("content", "response")
+        )
         ends = Paginator(relationship_end_list(), PAGE_SIZE).get_page(request.GET.get("ends_page"))
         return render(
             request,

@@ -13,8 +13,8 @@ long path would:
 - the permission middleware has already allowed this (parent type, field) for this
   request (`permissions.decided_fields`): the first row of a page takes the long path and is
   checked, the others reuse that decision, exactly as the middleware itself does;
-- the value is not null and, for a leaf, serialises without error. Otherwise the long
-  path runs, so that nulls and errors are reported as graphql-core reports them; an
+- the value is read without error, is not null and, for a leaf, serialises without
+  error. Otherwise the long path runs, so that nulls and errors are reported as graphql-core reports them; an
   error below an object field is located and handled as graphql-core's `execute_field`
   does (null here, or passed up when the field is non-null).
 
@@ -103,10 +103,13 @@ class KadoExecutionContext(ExecutionContext):
             name = field_nodes[0].name.value
             plain = plan.get(name)
             if plain is not None and (parent_type, name) in decided:
-                if is_dict:
-                    value = source_value.get(plain.attname, plain.default)
-                else:
-                    value = getattr(source_value, plain.attname, plain.default)
+                try:
+                    if is_dict:
+                        value = source_value.get(plain.attname, plain.default)
+                    else:
+                        value = getattr(source_value, plain.attname, plain.default)
+                except Exception:  # a property or a lazy load that fails: the long path
+                    value = None  # reads it again and reports it at this field
                 if value is not None and plain.object_type is not None:
                     field_path = Path(path, response_name, parent_type.name)
                     results[response_name] = self._object(plain, field_nodes, field_path, value)

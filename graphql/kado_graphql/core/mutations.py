@@ -39,7 +39,7 @@ from graphene.utils.props import props
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 
 from kado_graphql.core.errors import BadInputError, NotFoundError, error_field
-from kado_graphql.core.permissions import require
+from kado_graphql.core.permissions import decided_fields, require
 from kado_graphql.core.types import PUBLIC, KadoObjectType
 from kado_platform.core.errors import DomainError
 
@@ -157,6 +157,12 @@ class KadoMutation(graphene.Mutation):
                 {**input_fields, "Meta": type("Meta", (), {"description": input_class.__doc__})},
             )
             arguments = {"input": input_type(required=True)}
+        for service_field, renamed in (error_fields or {}).items():
+            if service_field.count("*") != renamed.count("*"):
+                raise TypeError(
+                    f"{cls.__name__}.Meta.error_fields: {service_field!r} and {renamed!r} "
+                    "must have the same number of `*` (each stands for one index)."
+                )
         _meta = _meta or KadoMutationOptions(cls)
         _meta.permission = permission
         _meta.error_fields = dict(error_fields or {})
@@ -188,6 +194,9 @@ class KadoMutation(graphene.Mutation):
         except Exception:
             mark_failed(request)
             raise
+        finally:
+            # A write may change what the user may do: what follows is decided again.
+            decided_fields(request).clear()
         if payload is None:
             payload = cls()
         if getattr(payload, "errors", None) is None:

@@ -170,8 +170,9 @@ class AccommodationRequestType(KadoObjectType):
     worker_name = graphene.String(required=True)
     requested_on = graphene.Date(required=True)
     kind = graphene.Field(AccommodationKindEnum, required=True)
-    content = graphene.String(required=True, description="What was asked (sensitive).")
-    response = graphene.String(required=True, description="Empty until answered (sensitive).")
+    # Nullable so that a refusal nulls these two fields, not the whole request.
+    content = graphene.String(description="What was asked (sensitive).")
+    response = graphene.String(description="Empty until answered (sensitive).")
     responded_on = graphene.Date(description="Null while the request awaits a response.")
     continuous = graphene.Boolean(
         required=True, description="Six months or more: the art. 13(1) duty applies."
