@@ -369,7 +369,13 @@ def _check_money(small_demo):
     """January 2024 went through the services: notices, an invoice paid, a Zengin file."""
     from kado_platform.federation.models import MoneyIndexEntry
     from kado_tenants.invoicing.models import Invoice
-    from kado_tenants.payouts.models import CommissionNotice, PayoutStatement, TransferBatch
+    from kado_tenants.payouts.models import (
+        AccommodationRequest,
+        CommissionNotice,
+        PayoutStatement,
+        RelationshipEnd,
+        TransferBatch,
+    )
 
     money = {region.code: region.money for region in small_demo.regions}
     shiojiri = Region.objects.get(code="shiojiri")
@@ -385,6 +391,11 @@ def _check_money(small_demo):
         assert batch.count == approved.count() == money["shiojiri"].statements >= 3
         assert not PayoutStatement.objects.filter(status="draft").exists()
         assert batch.total == sum(s.net_amount for s in approved) == money["shiojiri"].transferred
+        # The Freelance Act records: one request answered, one awaiting, one notice.
+        requests = AccommodationRequest.objects.order_by("requested_on")
+        assert [r.responded_on is not None for r in requests] == [True, False]
+        assert RelationshipEnd.objects.count() == 1
+        assert money["shiojiri"].freelance_records == 3
     connection.set_schema_to_public()
     indexed = {
         kind: sum(

@@ -4,7 +4,10 @@ The history writes nine years of orders and work in bulk; invoices, payout state
 transfers are legal documents, so this month goes the way a region admin would: orders
 commissioned with a terms notice (3条通知), work logged and approved, delivered, a
 qualified invoice issued and paid, every worker's statement approved and paid by a Zengin
-file. The demo then has something on every money page and in the hub report.
+file. The demo then has something on every money page and in the hub report. The same
+workers also make the Freelance Act records a region keeps: two requests for
+consideration of childcare or care (one answered, one awaiting its answer) and one
+notice ending a relationship.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from kado_tenants.orders.services import (
     worklog_record,
 )
 from kado_tenants.payouts.services import (
+    accommodation_request_record,
     bank_account_set,
     commission_notice_issue,
     payout_settings_update,
     payout_statement_approve,
     payout_statements_generate,
+    relationship_end,
     zengin_export,
 )
 from kado_tenants.workforce.selectors import worker_list
@@ -57,6 +62,7 @@ class MoneySummary:
     billed: int = 0
     statements: int = 0
     transferred: int = 0
+    freelance_records: int = 0
 
 
 def _registration_number(rng: random.Random) -> str:
@@ -168,4 +174,39 @@ def write_money(spec: RegionSpec, *, admin, seed: int) -> MoneySummary:
             statements=approved, transfer_date=PAID, acting_user=admin, today=ISSUED
         )
         summary.statements, summary.transferred = export.count, export.total
+    summary.freelance_records = _freelance_act_records(workers, admin=admin)
     return summary
+
+
+def _freelance_act_records(workers, *, admin) -> int:
+    """Art. 13 requests (one answered, one open) and an art. 16 notice, as a region keeps."""
+    made = 0
+    if workers:
+        accommodation_request_record(
+            worker=workers[0],
+            requested_on=datetime.date(2024, 1, 12),
+            kind="childcare",
+            content="保育園のお迎えのため、平日16時以降の作業を外してほしい。",
+            response="2月分から16時までに終わる作業のみを割り当てる。",
+            responded_on=datetime.date(2024, 1, 16),
+            acting_user=admin,
+        )
+        made += 1
+    if len(workers) > 1:
+        accommodation_request_record(
+            worker=workers[1],
+            requested_on=datetime.date(2024, 2, 20),
+            kind="care",
+            content="親の通院の付き添いで、毎週木曜は作業できない。",
+            acting_user=admin,
+        )
+        made += 1
+    if len(workers) > 2:
+        relationship_end(
+            worker=workers[2],
+            notified_on=datetime.date(2024, 2, 1),
+            ends_on=datetime.date(2024, 3, 31),
+            acting_user=admin,
+        )
+        made += 1
+    return made
