@@ -8,6 +8,8 @@ now has: it must be the region's again, or the next query would read another sch
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -85,4 +87,37 @@ def test_the_path_is_set_once_per_region_not_per_query(fed):
         f'SET search_path = "{fed.beta.schema_name}","public"',
     ]
     assert len(statements) == 6
+    connection.set_schema_to_public()
+
+
+def _titles(client, query="{ orders(first: 10) { edges { node { title } } } }"):
+    response = client.post(
+        "/graphql", json.dumps({"query": query}), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return sorted(edge["node"]["title"] for edge in response.json()["data"]["orders"]["edges"])
+
+
+def test_one_connection_serving_regions_and_the_hub_in_turn_reads_each_ones_rows(fed, web):
+    # In-process requests share this test's connection: each must set its own path.
+    alpha = web(fed.alpha, fed.user("alpha_admin"))
+    beta = web(fed.beta, fed.user("beta_admin"))
+    hub = web(fed.hub, fed.user("coordinator"))
+    refused_write = json.dumps(
+        {
+            "query": 'mutation { clientCreate(input: {name: "", kind: LOCAL_COMPANY}) { errors { code } } }'
+        }
+    )
+    for _ in range(2):
+        assert _titles(alpha) == ["アルファの注文"]
+        assert _server_search_path() == f"{fed.alpha.schema_name}, public"
+        hub_titles = _titles(hub)
+        assert "アルファの注文" in hub_titles and "ベータの注文" in hub_titles
+        assert _server_search_path() == "public"
+        assert _titles(beta) == ["ベータの注文"]
+        # A refused write rolls its transaction back: the next request still reads beta's.
+        refused = beta.post("/graphql", refused_write, content_type="application/json")
+        assert refused.json()["data"]["clientCreate"]["errors"]
+        assert _titles(beta) == ["ベータの注文"]
+        assert _server_search_path() == f"{fed.beta.schema_name}, public"
     connection.set_schema_to_public()
