@@ -42,7 +42,6 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import heapq
 import io
@@ -60,7 +59,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 for folder in ("platform", "tenants", "graphql", "frontend"):
     sys.path.insert(0, str(REPO / folder))
 
-from provisioning import admin_sql, machine, server_url, summary, with_database  # noqa: E402
+from provisioning import machine, summary  # noqa: E402
+from servers import admin_sql, free_port, server_url, start_gunicorn, with_database  # noqa: E402
 
 FISCAL_YEAR = 2024
 STATUSES = ["RECEIVED", "IN_PROGRESS", "DELIVERED"]
@@ -925,54 +925,20 @@ def explain(url: str, statement: str) -> str:
 
 def start_server(url: str, port: int, workers: int, code: Path = REPO) -> subprocess.Popen:
     """gunicorn serving `url` with the application code of the checkout at `code`."""
-    import requests
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DATABASE_CONN_MAX_AGE": "60",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 40,
-        "KADO_GRAPHQL_RATE_LIMIT": "100000",
-        "PYTHONPATH": os.pathsep.join(
-            str(code / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
-    }
-    env.pop("KADO_TESTING", None)
-    log_path = REPO / ".data" / f"bench-server-{port}.log"
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "kado_platform.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4"),
-            *("--timeout", "600"),
-        ],
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-        cwd=code,
+    return start_gunicorn(
+        url,
+        port,
+        workers,
+        env={
+            "DATABASE_CONN_MAX_AGE": "60",
+            "SECRET_KEY": "bench-only-" + "x" * 40,
+            "KADO_GRAPHQL_RATE_LIMIT": "100000",
+        },
+        log_name="bench-server",
+        code=code,
+        timeout=600,
+        health_headers={"X-Forwarded-Proto": "https"},
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        with contextlib.suppress(requests.RequestException):
-            requests.get(
-                f"http://127.0.0.1:{port}/healthz",
-                headers={"Host": "localhost", "X-Forwarded-Proto": "https"},
-                timeout=2,
-            )
-            return process
-        if process.poll() is not None:
-            raise RuntimeError(log_path.read_text())
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def users() -> dict[str, str]:

@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from federation_scale import ORDERS_QUERY, REPORT_QUERY, orders_variables, own_server
-    from provisioning import server_url, with_database
+    from servers import server_url, with_database
 
     base = own_server(args.server, 512) if args.server else server_url()
     os.environ.update(

@@ -35,23 +35,15 @@ REPO = Path(__file__).resolve().parents[1]
 for folder in ("platform", "tenants", "graphql", "frontend"):
     sys.path.insert(0, str(REPO / folder))
 
+from servers import server_url, with_database  # noqa: E402
+
 SCRATCH = "kado_bench_migrate"
 
 
-def server_url() -> str:
-    configured = os.environ.get("DATABASE_URL")
-    if configured:
-        return configured
-    from kado_platform.embedded_db import database_url
-
-    return database_url()
-
-
-def with_database(url: str, name: str) -> str:
+def scratch_url(url: str, name: str) -> str:
     if name == "kado" or name.startswith("test_"):
         raise SystemExit(f"refusing to use the database {name!r}")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return with_database(url, name)
 
 
 def ensure_database(url: str, *, drop: bool) -> bool:
@@ -160,7 +152,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     options = parser.parse_args()
 
-    url = with_database(server_url(), SCRATCH)
+    url = scratch_url(server_url(), SCRATCH)
     ensure_database(server_url(), drop=options.drop)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kado_platform.settings")

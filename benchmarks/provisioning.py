@@ -31,34 +31,14 @@ import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parents[1]
 for folder in ("platform", "tenants", "graphql", "frontend"):
     sys.path.insert(0, str(REPO / folder))
 
+from servers import admin_sql, server_url, with_database  # noqa: E402
+
 PHASES: dict[str, list[float]] = defaultdict(list)
-
-
-def server_url() -> str:
-    configured = os.environ.get("DATABASE_URL")
-    if configured:
-        return configured
-    from kado_platform.embedded_db import database_url
-
-    return database_url()
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def admin_sql(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(statement)
 
 
 def timed(key: str, function):
