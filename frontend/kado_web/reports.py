@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kado_platform.federation.models import MoneyKind
 from kado_tenants.clients.choices import ClientKind
 from kado_tenants.orders.categories import Category
 from kado_tenants.workforce.choices import WorkerStatus
@@ -290,7 +291,7 @@ def outcome_table(report: dict) -> ReportTable:
 
 def money_table(report: dict) -> ReportTable:
     """Where the year's money went: invoiced to clients, received, transferred to workers."""
-    kinds = ("billed", "collected", "paid_out")
+    kinds = MoneyKind.values
     return ReportTable(
         slug="money",
         title=str(TITLES["money"]),

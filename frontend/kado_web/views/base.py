@@ -55,9 +55,9 @@ class PermissionView(View):
             raise Http404
         return obj
 
-    def paginate(self, rows, *, per_page: int = PAGE_SIZE):
+    def paginate(self, rows, *, per_page: int = PAGE_SIZE, page_param: str = "page"):
         paginator = Paginator(rows, per_page)
-        return paginator.get_page(self.request.GET.get("page"))
+        return paginator.get_page(self.request.GET.get(page_param))
 
     def is_htmx(self) -> bool:
         return self.request.headers.get("HX-Request") == "true"

@@ -67,7 +67,6 @@ class OrderDetailView(PermissionView):
         logged, estimated = order_progress(order)
         context = {
             "order": order,
-            "assignments": assignments,
             "assignment_rows": [
                 (a, notices.get(a.pk), notice_required(a.assigned_on)) for a in assignments
             ],

@@ -7,7 +7,6 @@ as the service built it, byte for byte (Shift_JIS, 120-byte records).
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ from kado_web.forms.payouts import (
     StatementFilterForm,
     ZenginExportForm,
 )
-from kado_web.views.base import PAGE_SIZE, PermissionView
+from kado_web.views.base import PermissionView
 
 
 def with_risk(statements):
@@ -184,11 +183,8 @@ class FreelanceRecordsView(PermissionView):
 
     def get(self, request):
         awaiting = request.GET.get("awaiting") == "1"
-        requests = self.paginate(
-            # Not shown here, so not read or decrypted either.
-            accommodation_request_list(open_only=awaiting).defer("content", "response")
-        )
-        ends = Paginator(relationship_end_list(), PAGE_SIZE).get_page(request.GET.get("ends_page"))
+        requests = self.paginate(accommodation_request_list(open_only=awaiting, with_text=False))
+        ends = self.paginate(relationship_end_list(), page_param="ends_page")
         return render(
             request,
             "kado_web/region/payouts/freelance_records.html",

@@ -18,8 +18,8 @@ long path would:
   error below an object field is located and handled as graphql-core's `execute_field`
   does (null here, or passed up when the field is non-null).
 
-The schema has no async resolvers, so nothing is awaited here (`is_awaitable` is false
-for every value, and the view passes the same).
+The schema has no async resolvers, so nothing is awaited here: the context's
+`is_awaitable` is false for every value.
 """
 
 from __future__ import annotations

@@ -62,12 +62,12 @@ class PermissionMiddleware:
     def resolve(self, next_, root, info, **kwargs):
         # The decision depends only on the request (user, host) and the schema position, so
         # it is made once per (parent type, field) and request: a page of 100 rows asks once.
-        # The executor (kado_graphql.core.execution) skips this call for plain leaf fields
-        # once they are in the set, so a refusal here must never be recorded as decided.
-        decided = info.context.__dict__.get(_DECIDED)
-        if decided is None or (info.parent_type, info.field_name) not in decided:
+        # The executor (kado_graphql.core.execution) skips this call for plain fields once
+        # they are in the set, so a refusal here must never be recorded as decided.
+        decided = decided_fields(info.context)
+        if (info.parent_type, info.field_name) not in decided:
             self._check(info.context, info)
-            decided_fields(info.context).add((info.parent_type, info.field_name))
+            decided.add((info.parent_type, info.field_name))
         return next_(root, info, **kwargs)
 
     @staticmethod

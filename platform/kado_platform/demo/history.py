@@ -131,6 +131,11 @@ def weekdays_between(start: datetime.date, end: datetime.date) -> list[datetime.
     return days or [start]
 
 
+def registration_number(rng: random.Random) -> str:
+    """A qualified-invoice issuer number (T + 13 digits), made up but well formed."""
+    return "T" + with_check_digit(f"{rng.randrange(10**12):012d}")
+
+
 def with_check_digit(body12: str) -> str:
     """法人番号: the check digit first, then the 12 digits."""
     total = sum(
@@ -251,7 +256,7 @@ class RegionHistory:
             rate = min(1600, 1000 + 50 * min(8, tenure_years) + 50 * rng.randint(0, 4))
             invoice_number = ""
             if periods and rng.random() < 0.35:
-                invoice_number = "T" + with_check_digit(f"{rng.randrange(10**12):012d}")
+                invoice_number = registration_number(rng)
             worker = Worker(
                 name=f"{last} {first}",
                 name_kana=f"{last_kana} {first_kana}",

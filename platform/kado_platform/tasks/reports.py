@@ -6,6 +6,7 @@ import csv
 import io
 
 from kado_platform.core.storage import deliverable_store
+from kado_platform.federation.models import MoneyKind
 from kado_platform.federation.selectors import report
 from kado_platform.tasks.base import kado_task
 
@@ -13,7 +14,7 @@ FORMATS = ("csv",)
 #: The report's money figures (whole yen): billed to clients (tax included), collected from
 #: them, paid out to workers. They exist for the year and per region, not per category,
 #: client kind or month, so those rows leave them empty.
-MONEY = ("billed", "collected", "paid_out")
+MONEY = tuple(MoneyKind.values)
 
 
 def _figures(row: dict, *, with_money: bool) -> list:

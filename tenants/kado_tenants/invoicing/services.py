@@ -578,7 +578,7 @@ def invoice_correct(
             _("A paid invoice can only be cancelled with a credit note."),
             field="invoice",
         )
-    old_lines = list(invoice.lines.order_by("position"))
+    old_lines = list(invoice.lines.select_related("order").order_by("position"))
     if lines is None:
         values = [
             {
@@ -603,14 +603,10 @@ def invoice_correct(
             for index, line in enumerate(values)
             if line["order"] is not None
         }
-        ids = {
-            index: pk
-            for index, pk in named.items()
-            if isinstance(pk, int) and not isinstance(pk, bool)
-        }
-        found = Order.objects.in_bulk(set(ids.values()))
+        # `type(pk) is int` refuses True and False too, which isinstance would take.
+        found = Order.objects.in_bulk({pk for pk in named.values() if type(pk) is int})
         for index, pk in named.items():
-            if index not in ids or pk not in found:
+            if type(pk) is not int or pk not in found:
                 raise DomainError(
                     "order_not_found",
                     _("An order was not found."),

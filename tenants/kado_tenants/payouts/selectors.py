@@ -66,14 +66,7 @@ def payout_statement_list(
 
 
 def payout_statement_get(*, pk) -> PayoutStatement | None:
-    return (
-        _statements()
-        .prefetch_related(
-            Prefetch("lines", queryset=PayoutLine.objects.select_related("order").order_by("id"))
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    return statements_with_lines(_statements()).filter(pk=pk).first()
 
 
 def statements_with_lines(statements: QuerySet[PayoutStatement]) -> QuerySet[PayoutStatement]:
@@ -174,12 +167,19 @@ def relationship_is_continuous(*, started_on: datetime.date | None, until: datet
     return until >= money.add_months(started_on, CONTINUOUS_MONTHS)
 
 
+# A worker's own circumstances, encrypted at rest: lists of records never show them.
+_WORKER_PRIVATE = ("worker__constraint_reason", "worker__constraint_note")
+
+
 def accommodation_request_list(
-    *, worker=None, open_only: bool = False
+    *, worker=None, open_only: bool = False, with_text: bool = True
 ) -> QuerySet[AccommodationRequest]:
     """Requests, newest first, each with its worker; `open_only`: those still awaiting a
-    response (no response date), which art. 13 asks the region to answer."""
-    requests = AccommodationRequest.objects.select_related("worker")
+    response (no response date), which art. 13 asks the region to answer; without
+    `with_text`, what was asked and answered is neither read nor decrypted."""
+    requests = AccommodationRequest.objects.select_related("worker").defer(*_WORKER_PRIVATE)
+    if not with_text:
+        requests = requests.defer("content", "response")
     if worker is not None:
         requests = requests.filter(worker_id=getattr(worker, "pk", worker))
     if open_only:
@@ -193,7 +193,7 @@ def accommodation_request_get(*, pk) -> AccommodationRequest | None:
 
 def relationship_end_list(*, worker=None) -> QuerySet[RelationshipEnd]:
     """Notices ending a relationship, newest notice first, each with its worker."""
-    ends = RelationshipEnd.objects.select_related("worker")
+    ends = RelationshipEnd.objects.select_related("worker").defer(*_WORKER_PRIVATE)
     if worker is not None:
         ends = ends.filter(worker_id=getattr(worker, "pk", worker))
     return ends.order_by("-notified_on", "-id")

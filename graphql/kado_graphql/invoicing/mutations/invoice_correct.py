@@ -52,12 +52,6 @@ class InvoiceCorrect(KadoMutation):
             return cls(invoice=invoice_reloaded(new))
         values = None
         if lines is not None:
-            pks = [
-                decode_global_id(info, line["order_id"], "Order", field=f"lines.{index}.order_id")
-                if line.get("order_id")
-                else None
-                for index, line in enumerate(lines)
-            ]
             values = [
                 {
                     "description": line["description"],
@@ -66,9 +60,13 @@ class InvoiceCorrect(KadoMutation):
                     "tax_rate": line.get("tax_rate") or TaxRate.STANDARD,
                     # The service looks the orders up in this region and refuses an id
                     # that is no order of the invoice (order_not_found, nothing written).
-                    "order": pk,
+                    "order": decode_global_id(
+                        info, line["order_id"], "Order", field=f"lines.{index}.order_id"
+                    )
+                    if line.get("order_id")
+                    else None,
                 }
-                for line, pk in zip(lines, pks, strict=True)
+                for index, line in enumerate(lines)
             ]
         new = invoice_correct(
             invoice=old,
