@@ -18,6 +18,7 @@ from graphql import parse, validate
 from kado_graphql.core.limits import current
 from kado_graphql.core.validation import passed_documents, protection_rules, standard_rules
 from kado_graphql.schema import hub_schema, region_schema
+from kado_graphql.views import validation_rules
 
 UNUSED_FRAGMENT = "query { regions { code } } fragment Unused on Region { name }"
 UNKNOWN_FIELD = "query { regions { code nope } }"
@@ -126,3 +127,15 @@ def test_the_variables_pass_runs_for_a_remembered_document(hub_post):
     status, body = hub_post(query, {"n": 101})
     assert status == 400 and codes_of(body) == ["bad_input"]
     assert body["errors"][0]["extensions"]["field"] == "first"
+
+
+def test_every_rule_still_runs_in_one_list_after_a_pass_was_remembered():
+    """`validation_rules()` (all passes in one `validate`, as graphene-django would run
+    them) refuses a document even when one of its passes remembers that document."""
+    schema = hub_schema.graphql_schema
+    passed_documents.clear()
+    aliases = " ".join(f"a{number}: __typename" for number in range(25))
+    text = f"query {{ {aliases} }}"
+    assert validate(schema, parse(text), standard_rules()) == []  # now remembered
+    errors = validate(schema, parse(text), validation_rules())
+    assert [error.extensions["code"] for error in errors] == ["too_many_aliases"]

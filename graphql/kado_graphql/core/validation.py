@@ -116,11 +116,10 @@ passed_documents = _PassedDocuments(PASSED_DOCUMENTS_KEPT)
 
 
 class _PassState:
-    __slots__ = ("errors", "key", "skip")
+    __slots__ = ("errors", "key")
 
-    def __init__(self, key, skip: bool):
+    def __init__(self, key):
         self.key = key
-        self.skip = skip
         self.errors = 0
 
 
@@ -128,20 +127,14 @@ def _digest(source: str) -> bytes:
     return hashlib.sha256(source.encode()).digest()
 
 
-def _state(context) -> _PassState | None:
-    return getattr(context, "_kado_pass", None)
-
-
 def _remembered(rules, pass_key) -> list[type[ValidationRule]]:
-    """`rules` as a pass that a document already seen to pass skips.
+    """`rules` as a pass that remembers the documents it found no error in.
 
-    A first rule decides at the document node (the pass's key and the text's digest, for
-    this schema) and counts the errors reported from then on; a last rule remembers the
-    document when the whole pass reported nothing. An aborted validation never reaches
-    the last rule, so it is never remembered. For a remembered document every rule of the
-    pass stops at the document node (BREAK), and the first one takes each definition out
-    of the walk (REMOVE: `visit` edits a copy, which `validate` throws away; the document
-    is not touched), so that the walk itself ends there too.
+    A first rule counts the errors reported from the document node on (per pass: the
+    passes may run in one `validate` call); a last rule remembers the document (the pass's
+    key and the text's digest, for this schema) when the whole pass reported nothing. An
+    aborted validation never reaches the last rule, so it is never remembered. Skipping a
+    remembered pass is `validation_errors`' work: here every rule always runs.
     """
 
     class Begin(ValidationRule):
@@ -149,14 +142,9 @@ def _remembered(rules, pass_key) -> list[type[ValidationRule]]:
 
         def enter_document(self, node, *_args):
             source = node.loc.source.body if node.loc is not None else None
-            if source is None:
-                self.context._kado_pass = _PassState(None, False)
-                return self.BREAK
-            key = (pass_key, _digest(source))
-            state = _PassState(key, (self.context.schema, key) in passed_documents)
-            self.context._kado_pass = state
-            if state.skip:
-                return None  # stays on to end the walk at each definition
+            state = _PassState((pass_key, _digest(source)) if source is not None else None)
+            passes = self.context.__dict__.setdefault("_kado_passes", {})
+            passes[pass_key] = state
             report = self.context.on_error
 
             def counting(error):
@@ -166,41 +154,13 @@ def _remembered(rules, pass_key) -> list[type[ValidationRule]]:
             self.context.on_error = counting
             return self.BREAK
 
-        def enter_operation_definition(self, *_args):
-            # Reached only when the document is remembered (else BREAK above).
-            return self.REMOVE
-
-        def enter_fragment_definition(self, *_args):
-            return self.REMOVE
-
     class End(ValidationRule):
-        def enter_document(self, *_args):
-            state = _state(self.context)
-            return self.BREAK if state is None or state.skip or state.key is None else None
-
         def leave_document(self, *_args):
-            state = _state(self.context)
+            state = self.context.__dict__.get("_kado_passes", {}).get(pass_key)
             if state is not None and state.key is not None and not state.errors:
                 passed_documents.add(self.context.schema, state.key)
 
-    return [Begin, *(_skippable(rule) for rule in rules), End]
-
-
-def _skippable(rule: type[ValidationRule]) -> type[ValidationRule]:
-    """`rule`, stopping at the document node of a pass that is known to pass."""
-    inherited = getattr(rule, "enter_document", None)
-
-    def enter_document(self, node, *args):
-        state = _state(self.context)
-        if state is not None and state.skip:
-            return self.BREAK
-        return inherited(self, node, *args) if inherited is not None else None
-
-    return type(
-        rule.__name__,
-        (rule,),
-        {"enter_document": enter_document, "__doc__": rule.__doc__, "__module__": __name__},
-    )
+    return [Begin, *rules, End]
 
 
 def protection_rules(limits: Limits) -> list[type[ValidationRule]]:
