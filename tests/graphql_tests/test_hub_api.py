@@ -375,3 +375,70 @@ def test_money_past_two_billion_yen_is_exact(graphql_http, fed):
     )["federatedOrderCreate"]
     assert created["errors"] == []
     assert created["federatedOrder"]["totalAmount"] == big
+
+
+REGION_CLIENT_CREATE = """
+mutation ($input: ClientCreateInput!) {
+  clientCreate(input: $input) { client { id } errors { code } }
+}
+"""
+REGION_ORDER_CREATE = """
+mutation ($input: OrderCreateInput!) {
+  orderCreate(input: $input) { order { id } errors { field code } }
+}
+"""
+
+
+def test_order_by_sorts_the_regions_orders_and_the_index_agrees(graphql_http, fed):
+    from kado_platform.federation.index import index_differences
+
+    tag = f"Sort-{uuid.uuid4().hex[:8]}"
+    client = graphql_http(
+        fed.alpha,
+        REGION_CLIENT_CREATE,
+        as_user="alpha_admin",
+        variables={"input": {"name": f"{tag} 商事", "kind": "LOCAL_COMPANY"}},
+    ).json()["data"]["clientCreate"]
+    assert client["errors"] == []
+    # (title, unit price, received, due): each of the six orderings gives another sequence.
+    for title, price, received, due in (
+        ("a", 1_500, "2024-04-10", "2024-12-31"),
+        ("b", 3_000, "2024-05-01", "2024-07-31"),
+        ("c", 900, "2024-06-20", "2024-09-30"),
+    ):
+        made = graphql_http(
+            fed.alpha,
+            REGION_ORDER_CREATE,
+            as_user="alpha_admin",
+            variables={
+                "input": {
+                    "clientId": client["client"]["id"],
+                    "title": f"{tag} {title}",
+                    "category": "DATA_ENTRY",
+                    "contractType": "HOURLY",
+                    "unitPrice": price,
+                    "estimatedMinutes": 60,
+                    "receivedOn": received,
+                    "dueOn": due,
+                }
+            },
+        ).json()["data"]["orderCreate"]
+        assert made["errors"] == []
+
+    def titles(order_by):
+        body = graphql_http(
+            fed.hub,
+            ORDERS,
+            as_user="coordinator",
+            variables={"first": 10, "filter": {"search": tag}, "orderBy": order_by},
+        ).json()
+        return [edge["node"]["title"][-1] for edge in body["data"]["orders"]["edges"]]
+
+    assert titles("RECEIVED_DESC") == ["c", "b", "a"]
+    assert titles("RECEIVED_ASC") == ["a", "b", "c"]
+    assert titles("DUE_ASC") == ["b", "c", "a"]
+    assert titles("DUE_DESC") == ["a", "c", "b"]
+    assert titles("AMOUNT_DESC") == ["b", "a", "c"]
+    assert titles("AMOUNT_ASC") == ["c", "a", "b"]
+    # The region's writes went through its API; the read model matches its tables.
+    assert index_differences(fed.alpha) == []
