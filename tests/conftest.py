@@ -92,7 +92,7 @@ def _build_test_federation():
     from kado_platform.accounts.services import api_token_create, membership_grant, user_create
     from kado_platform.regions.services import federation_ensure, region_create
 
-    hub = federation_ensure()
+    federation_ensure()
     regions = {
         "alpha": region_create(
             code="alpha",
@@ -122,17 +122,10 @@ def _build_test_federation():
         with schema_context(region.schema_name):
             _seed_region_data(code)
     connection.set_schema_to_public()
-    _ = hub
 
 
 def _seed_region_data(code):
     """The same rows, in the same order, in each region: their primary keys collide."""
-    import datetime
-
-    from kado_tenants.clients.models import Client
-    from kado_tenants.orders.models import Assignment, Order
-    from kado_tenants.workforce.models import Worker
-
     label = SEED_LABELS[code]
     client = Client.objects.create(name=f"{label}商事", kind="local_company")
     workers = [

@@ -213,9 +213,7 @@ def test_a_leaf_allowed_to_a_role_is_served_to_it():
 
 def test_a_null_in_a_non_null_leaf_fails_as_graphql_core_says():
     rows = [_row(i) for i in range(1, 8)]
-    rows[5] = {**rows[5], "must": None} if isinstance(rows[5], dict) else rows[5]
-    if not isinstance(rows[5], dict):
-        rows[5].must = None
+    rows[5] = _replaced(rows[5], must=None)
     data, errors = _both("{ nullableItems { code must } }", rows)
     assert data["nullableItems"][5] is None and data["nullableItems"][4]["must"] == "m5"
     assert [error["path"] for error in errors] == [["nullableItems", 5, "must"]]
@@ -224,9 +222,7 @@ def test_a_null_in_a_non_null_leaf_fails_as_graphql_core_says():
 
 def test_a_value_that_does_not_serialise_fails_as_graphql_core_says():
     rows = [_row(i) for i in range(1, 8)]
-    rows[4] = {**rows[4], "amount": 12.5} if isinstance(rows[4], dict) else rows[4]
-    if not isinstance(rows[4], dict):
-        rows[4].amount = 12.5
+    rows[4] = _replaced(rows[4], amount=12.5)
     data, errors = _both("{ items { code amount } }", rows)
     assert data["items"][4] == {"code": "c5", "amount": None}
     assert [error["path"] for error in errors] == [["items", 4, "amount"]]

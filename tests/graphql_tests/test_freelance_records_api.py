@@ -31,17 +31,8 @@ def codes(body) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
-def _data_queries(context) -> list[str]:
-    """SQL that reads or writes data: django-tenants' SET search_path and savepoints aside."""
-    return [
-        query["sql"]
-        for query in context.captured_queries
-        if not query["sql"].upper().startswith(("SET ", "SAVEPOINT", "RELEASE SAVEPOINT"))
-    ]
-
-
 @pytest.fixture
-def post(fed):
+def post(fed, data_queries):
     """In process on a region host (the test's rows are visible): (body, data queries)."""
 
     def _post(query, variables=None, *, as_user="alpha_admin", region=None):
@@ -56,7 +47,7 @@ def post(fed):
                 content_type="application/json",
             )
         assert response.status_code == 200
-        return response.json(), _data_queries(context)
+        return response.json(), data_queries(context)
 
     return _post
 

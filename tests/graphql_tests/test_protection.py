@@ -471,16 +471,7 @@ def test_invalid_cursors_are_refused_clearly(fed, cursor):
     assert body["errors"][0]["message"] == "カーソルが正しくありません。"
 
 
-def _data_queries(context) -> list[str]:
-    """The queries that read data: django-tenants' SET search_path and savepoints aside."""
-    return [
-        query["sql"]
-        for query in context.captured_queries
-        if not query["sql"].upper().startswith(("SET ", "SAVEPOINT", "RELEASE SAVEPOINT"))
-    ]
-
-
-def test_a_queryset_page_is_one_query_plus_one_count(fed):
+def test_a_queryset_page_is_one_query_plus_one_count(fed, data_queries):
     query = "{ regions(first: 1) { totalCount edges { node { code } } pageInfo { hasNextPage } } }"
     with CaptureQueriesContext(connection) as context:
         status, body = run(items_schema, query, region=fed.hub)
@@ -488,12 +479,12 @@ def test_a_queryset_page_is_one_query_plus_one_count(fed):
     assert body["data"]["regions"]["totalCount"] == 2
     assert body["data"]["regions"]["edges"] == [{"node": {"code": "alpha"}}]
     assert body["data"]["regions"]["pageInfo"]["hasNextPage"] is True
-    queries = _data_queries(context)
+    queries = data_queries(context)
     assert len(queries) == 2, queries
     assert "COUNT(" in queries[1].upper() and "LIMIT 2" in queries[0].upper()
     with CaptureQueriesContext(connection) as context:  # no totalCount, no COUNT
         run(items_schema, "{ regions(first: 5) { edges { node { code } } } }", region=fed.hub)
-    assert len(_data_queries(context)) == 1, _data_queries(context)
+    assert len(data_queries(context)) == 1, data_queries(context)
 
 
 def test_connection_cost_multiplies_by_first(fed):

@@ -45,7 +45,7 @@ def test_the_setting_is_on():
     assert settings.TENANT_LIMIT_SET_CALLS is True
 
 
-def test_a_rolled_back_transaction_does_not_leave_a_stale_path(fed, django_db_blocker):
+def test_a_rolled_back_transaction_does_not_leave_a_stale_path(fed):
     # A connection of its own, outside the test's transaction, so that the rollback below
     # ends a real transaction (`transactional_db` would flush the shared federation).
     other = connections.create_connection(DEFAULT_DB_ALIAS)

@@ -205,14 +205,7 @@ def s3(s3_server, settings):
     return server.gate, client
 
 
-def _order(in_region, region):
-    from kado_tenants.orders.models import Order
-
-    with in_region(region):
-        return Order.objects.get(reference="2023-0001")
-
-
-def _start(region, user, *, filename="points.laz", content_type="application/octet-stream", size):
+def _start(user, *, filename="points.laz", content_type="application/octet-stream", size):
     from kado_tenants.deliverables.services import deliverable_upload_start
     from kado_tenants.orders.models import Order
 
@@ -238,7 +231,7 @@ def test_upload_through_presigned_post_then_download(fed, in_region, s3):
     data = b"LASF" + os.urandom(2048)
     admin = fed.user("alpha_admin")
     with in_region(fed.alpha):
-        deliverable, post = _start(fed.alpha, admin, size=len(data))
+        deliverable, post = _start(admin, size=len(data))
         assert deliverable.key.startswith("alpha/orders/")
         assert deliverable.key.endswith("/points.laz")
         assert deliverable.status == "pending"
@@ -269,7 +262,7 @@ def test_kms_encryption_when_a_key_is_configured(fed, in_region, s3, settings):
     data = b"%PDF-1.7 scanned form"
     with in_region(fed.alpha):
         deliverable, post = _start(
-            fed.alpha, fed.user("alpha_admin"), filename="調査票.pdf",
+            fed.user("alpha_admin"), filename="調査票.pdf",
             content_type="application/pdf", size=len(data),
         )  # fmt: skip
         assert post.fields["x-amz-server-side-encryption"] == "aws:kms"
@@ -288,7 +281,7 @@ def test_s3_refuses_a_post_larger_than_declared(fed, in_region, s3):
 
     _gate, client = s3
     with in_region(fed.alpha):
-        deliverable, post = _start(fed.alpha, fed.user("alpha_admin"), size=10)
+        deliverable, post = _start(fed.user("alpha_admin"), size=10)
         response = _post(post, b"x" * 11)
         assert response.status_code == 400 and "EntityTooLarge" in response.text
         with pytest.raises(DomainError) as refused:
@@ -329,7 +322,7 @@ def test_what_arrived_is_checked_again_at_completion_and_nothing_is_accepted(
     declared = b"%PDF" + b"d" * 60
     with in_region(fed.alpha):
         deliverable, post = _start(
-            fed.alpha, admin, filename="scan.pdf", content_type="application/pdf", size=64
+            admin, filename="scan.pdf", content_type="application/pdf", size=64
         )
     client.put_object(
         Bucket=BUCKET,
@@ -393,7 +386,7 @@ def test_s3_refuses_a_post_that_breaks_the_policy(fed, in_region, s3, change, ex
     data = b"a,b\n1,2\n"
     with in_region(fed.alpha):
         deliverable, post = _start(
-            fed.alpha, fed.user("alpha_admin"), filename="labels.csv", content_type="text/csv",
+            fed.user("alpha_admin"), filename="labels.csv", content_type="text/csv",
             size=len(data),
         )  # fmt: skip
     response = _post(post, data, filename="labels.csv", **change)
@@ -422,7 +415,7 @@ def test_refused_before_anything_reaches_s3(fed, in_region, s3, filename, conten
     with in_region(fed.alpha):
         rows = Deliverable.objects.count()
         with pytest.raises(DomainError) as refused:
-            _start(fed.alpha, fed.user("alpha_admin"), filename=filename,
+            _start(fed.user("alpha_admin"), filename=filename,
                    content_type=content_type, size=size)  # fmt: skip
         assert refused.value.code == code
         assert Deliverable.objects.count() == rows
@@ -437,7 +430,7 @@ def test_a_region_never_gets_a_url_for_another_regions_key(fed, in_region, s3, s
     made = {}
     for region in (fed.alpha, fed.beta):
         with in_region(region):
-            made[region.code], _ = _start(region, fed.user(f"{region.code}_admin"), size=5)
+            made[region.code], _ = _start(fed.user(f"{region.code}_admin"), size=5)
             Deliverable.objects.filter(pk=made[region.code].pk).update(status="uploaded")
             made[region.code].status = "uploaded"
     assert made["alpha"].pk == made["beta"].pk
@@ -463,6 +456,6 @@ def test_a_region_never_gets_a_url_for_another_regions_key(fed, in_region, s3, s
 
 def test_staff_cannot_start_upload_without_write_on_this_region(fed, in_region, s3):
     with in_region(fed.beta), pytest.raises(DomainError) as refused:
-        _start(fed.beta, fed.user("alpha_admin"), size=5)
+        _start(fed.user("alpha_admin"), size=5)
     assert refused.value.code == "permission_denied"
     assert connection.schema_name == "public"

@@ -36,8 +36,6 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-PASSWORD = "kado-test-pass-2026"
-
 # ASCII markers have no base64 alphabet-only run that an ID or cursor could contain by
 # chance ('-' and ' '); the kana ones are the seed's.
 MARK = {"alpha": "mk-alpha-x7", "beta": "mk-beta-x7"}
