@@ -27,7 +27,7 @@ WORKER = {
     "phone": "090-1234-5678",
     "constraint_reason": "caregiving",
     "constraint_note": "母の介護で午前のみ",
-    "hourly_rate": "1350",
+    "hourly_rate": "時給1350円",  # distinctive: a bare 4-digit number turns up in timestamps and ids
     "invoice_registration_number": "T1234567890123",
 }
 QUERY_TOKEN = "reset-token-5566778899"
@@ -56,7 +56,15 @@ class CapturingTransport(Transport):
         return found
 
     def text(self) -> str:
-        return "\n".join(envelope.serialize().decode("utf-8") for envelope in self.envelopes)
+        """Everything sent, with JSON's \\u escapes undone: Japanese must be searchable."""
+        lines = []
+        for envelope in self.envelopes:
+            for line in envelope.serialize().decode("utf-8").splitlines():
+                try:
+                    lines.append(json.dumps(json.loads(line), ensure_ascii=False))
+                except ValueError:
+                    lines.append(line)
+        return "\n".join(lines)
 
 
 @pytest.fixture
