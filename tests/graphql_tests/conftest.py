@@ -1,6 +1,9 @@
-"""Fixtures of the GraphQL tests: `data_queries`, the SQL a captured request spent on data."""
+"""Fixtures of the GraphQL tests: the SQL a request spent on data, ids, names and error codes."""
 
 from __future__ import annotations
+
+import base64
+import uuid
 
 import pytest
 
@@ -18,3 +21,33 @@ def data_queries():
         ]
 
     return _data_queries
+
+
+@pytest.fixture
+def gid():
+    """A global id built by hand (`Type:region:pk`, base64), not by the code under test."""
+
+    def _gid(type_name: str, region: str, pk: int) -> str:
+        return base64.b64encode(f"{type_name}:{region}:{pk}".encode()).decode()
+
+    return _gid
+
+
+@pytest.fixture
+def unique():
+    """A name no other test or run has used, so committed rows never collide."""
+
+    def _unique(prefix: str = "Test") -> str:
+        return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+    return _unique
+
+
+@pytest.fixture
+def codes():
+    """The `extensions.code` of each top-level error of a GraphQL response body."""
+
+    def _codes(body: dict) -> list[str]:
+        return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+    return _codes
