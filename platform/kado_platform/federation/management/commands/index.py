@@ -18,13 +18,13 @@ class Command(BaseCommand):
             regions = [region_get(code=region)] if region else list(region_list())
         except DomainError as error:
             raise CommandError(str(error)) from error
-        progress = tqdm(
-            regions, desc=action, unit="region", disable=options["verbosity"] < 1, file=self.stderr
-        )
+        quiet = options["verbosity"] < 1
+        progress = tqdm(regions, desc=action, unit="region", disable=quiet, file=self.stderr)
         if action == "rebuild":
             for item in progress:
                 counts = index_rebuild(region=item)
-                progress.write(f"{item.code}: {counts}", file=self.stderr)
+                if not quiet:
+                    progress.write(f"{item.code}: {counts}", file=self.stderr)
             self.stdout.write(
                 self.style.SUCCESS(f"再構築しました / Rebuilt {len(regions)} regions.")
             )
