@@ -100,6 +100,12 @@ def decode_global_id(info, value, expected, *, field: str | None = None) -> int:
     return global_id.pk
 
 
+def decode_optional_global_id(info, value, expected, *, field: str) -> int | None:
+    """decode_global_id() for an optional filter: None when left out; an empty string is
+    a malformed ID like any other, never "no filter"."""
+    return None if value is None else decode_global_id(info, value, expected, field=field)
+
+
 def _region_of(root, info) -> str:
     code = getattr(root, "region_code", None)
     return code or info.context.tenant.code

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kado_graphql.core.connections import KadoConnectionField
 from kado_graphql.core.errors import BadInputError
-from kado_graphql.core.ids import decode_global_id
+from kado_graphql.core.ids import decode_optional_global_id
 from kado_graphql.invoicing.lookups import invoice_by_id
 from kado_graphql.invoicing.mutations import (
     InvoiceCorrect,
@@ -38,15 +38,14 @@ class InvoicingQueries(graphene.ObjectType):
             raise BadInputError(
                 _("minAmount cannot be more than maxAmount."), field="filter.minAmount"
             )
-        client = filter.get("client")
         invoices = invoice_list(
             date_from=filter.get("from_"),
             date_to=filter.get("to"),
             min_amount=low,
             max_amount=high,
-            client=None
-            if client is None
-            else decode_global_id(info, client, "Client", field="filter.client"),
+            client=decode_optional_global_id(
+                info, filter.get("client"), "Client", field="filter.client"
+            ),
             counterparty=filter.get("counterparty") or "",
             statuses=[choice(status) for status in filter.get("statuses") or ()],
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import graphene
 
 from kado_graphql.core.connections import KadoConnectionField
-from kado_graphql.core.ids import decode_global_id
+from kado_graphql.core.ids import decode_optional_global_id
 from kado_graphql.payouts.lookups import statement_by_id
 from kado_graphql.payouts.mutations import (
     AccommodationRequestRecord,
@@ -34,11 +34,10 @@ from kado_tenants.payouts.selectors import (
 )
 
 
-def _worker_filter(info, filter):  # noqa: A002
-    """The worker a list filter names, as a key of this region (another's: not_found)."""
-    if not filter or not filter.get("worker_id"):
-        return None
-    return decode_global_id(info, filter["worker_id"], "Worker", field="filter.workerId")
+def _worker_filter(info, filter) -> int | None:  # noqa: A002
+    return decode_optional_global_id(
+        info, filter.get("worker_id"), "Worker", field="filter.workerId"
+    )
 
 
 class PayoutQueries(graphene.ObjectType):
@@ -72,12 +71,11 @@ class PayoutQueries(graphene.ObjectType):
 
     def resolve_payout_statements(root, info, filter=None):  # noqa: A002
         filter = filter or {}  # noqa: A001
-        worker = _worker_filter(info, filter)
         return statements_with_lines(
             payout_statement_list(
                 month=filter.get("month"),
                 status=choice(filter["status"]) if filter.get("status") else None,
-                worker=worker,
+                worker=_worker_filter(info, filter),
             )
         )
 
@@ -86,12 +84,12 @@ class PayoutQueries(graphene.ObjectType):
 
     def resolve_accommodation_requests(root, info, filter=None):  # noqa: A002
         return accommodation_request_list(
-            worker=_worker_filter(info, filter),
+            worker=_worker_filter(info, filter or {}),
             open_only=bool(filter and filter.get("awaiting_response")),
         )
 
     def resolve_relationship_ends(root, info, filter=None):  # noqa: A002
-        return relationship_end_list(worker=_worker_filter(info, filter))
+        return relationship_end_list(worker=_worker_filter(info, filter or {}))
 
 
 class PayoutMutations(graphene.ObjectType):

@@ -49,8 +49,19 @@ PaymentRiskEnum = graphene.Enum(
 )
 
 
-def _worker_gid(root, info) -> str:
-    return to_global_id("Worker", info.context.tenant.code, root.worker_id)
+class WorkerRecord:
+    """The fields of a statement or a Freelance Act record, all about one worker: its own
+    global ID first, then the worker's."""
+
+    id = GlobalIDField()
+    worker_id = graphene.ID(required=True, description="The worker's global ID.")
+    worker_name = graphene.String(required=True)
+
+    def resolve_worker_id(record, info):
+        return to_global_id("Worker", info.context.tenant.code, record.worker_id)
+
+    def resolve_worker_name(record, info):
+        return record.worker.name
 
 
 class PayoutLineType(KadoObjectType):
@@ -74,15 +85,12 @@ class PayoutLineType(KadoObjectType):
         return line.order.reference
 
 
-class PayoutStatementType(KadoObjectType):
+class PayoutStatementType(WorkerRecord, KadoObjectType):
     class Meta:
         name = "PayoutStatement"
         permission = Perm.REGION_ADMIN
         description = "A worker's monthly payout statement (支払明細)."
 
-    id = GlobalIDField()
-    worker_id = graphene.ID(required=True, description="The worker's global ID.")
-    worker_name = graphene.String(required=True)
     month = graphene.Date(required=True, description="The first day of the month paid for.")
     sequence = graphene.Int(required=True, description="1, or more for late-approved work.")
     status = graphene.Field(StatementStatusEnum, required=True)
@@ -102,12 +110,6 @@ class PayoutStatementType(KadoObjectType):
     transfer_date = graphene.Date(description="When a Zengin file pays it; null until then.")
     risk = graphene.Field(PaymentRiskEnum, description="Null when the 60-day rule is safe.")
     lines = graphene.List(graphene.NonNull(PayoutLineType), required=True)
-
-    def resolve_worker_id(statement, info):
-        return _worker_gid(statement, info)
-
-    def resolve_worker_name(statement, info):
-        return statement.worker.name
 
     def resolve_transfer_date(statement, info):
         # The reverse one-to-one raises an AttributeError subclass when there is none.
@@ -154,7 +156,7 @@ class CommissionNoticeType(KadoObjectType):
         return to_global_id("Assignment", info.context.tenant.code, notice.assignment_id)
 
 
-class AccommodationRequestType(KadoObjectType):
+class AccommodationRequestType(WorkerRecord, KadoObjectType):
     class Meta:
         name = "AccommodationRequest"
         permission = Perm.REGION_ADMIN
@@ -165,9 +167,6 @@ class AccommodationRequestType(KadoObjectType):
             "response": Perm.REGION_SENSITIVE,
         }
 
-    id = GlobalIDField()
-    worker_id = graphene.ID(required=True)
-    worker_name = graphene.String(required=True)
     requested_on = graphene.Date(required=True)
     kind = graphene.Field(AccommodationKindEnum, required=True)
     # Nullable so that a refusal nulls these two fields, not the whole request.
@@ -177,12 +176,6 @@ class AccommodationRequestType(KadoObjectType):
     continuous = graphene.Boolean(
         required=True, description="Six months or more: the art. 13(1) duty applies."
     )
-
-    def resolve_worker_id(request, info):
-        return _worker_gid(request, info)
-
-    def resolve_worker_name(request, info):
-        return request.worker.name
 
 
 class AccommodationRequestConnection(KadoConnection):
@@ -197,7 +190,7 @@ class AccommodationRequestFilter(graphene.InputObjectType):
     )
 
 
-class RelationshipEndType(KadoObjectType):
+class RelationshipEndType(WorkerRecord, KadoObjectType):
     class Meta:
         name = "RelationshipEnd"
         permission = Perm.REGION_ADMIN
@@ -206,9 +199,6 @@ class RelationshipEndType(KadoObjectType):
             "for a relationship of six months or more, unless an exception applies)."
         )
 
-    id = GlobalIDField()
-    worker_id = graphene.ID(required=True)
-    worker_name = graphene.String(required=True)
     notified_on = graphene.Date(required=True)
     ends_on = graphene.Date(required=True)
     relationship_started_on = graphene.Date(
@@ -220,12 +210,6 @@ class RelationshipEndType(KadoObjectType):
     exception = graphene.Field(
         TerminationExceptionEnum, description="Null when the notice period was kept."
     )
-
-    def resolve_worker_id(end, info):
-        return _worker_gid(end, info)
-
-    def resolve_worker_name(end, info):
-        return end.worker.name
 
     def resolve_exception(end, info):
         return end.exception or None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kado_graphql.core.connections import KadoConnectionField
 from kado_graphql.core.errors import BadInputError
-from kado_graphql.core.ids import decode_global_id
+from kado_graphql.core.ids import decode_global_id, decode_optional_global_id
 from kado_graphql.core.viewer import ViewerType, resolve_viewer
 from kado_graphql.region.enums import choice
 from kado_graphql.region.filters import (
@@ -165,15 +165,13 @@ class RegionQueries(graphene.ObjectType):
 
     def resolve_work_logs(root, info, filter=None):  # noqa: A002
         filter = filter or {}  # noqa: A001
-        order_id = filter.get("order_id")
-        worker_id = filter.get("worker_id")
         logs = worklog_list(
-            order=None
-            if order_id is None
-            else decode_global_id(info, order_id, "Order", field="filter.orderId"),
-            worker=None
-            if worker_id is None
-            else decode_global_id(info, worker_id, "Worker", field="filter.workerId"),
+            order=decode_optional_global_id(
+                info, filter.get("order_id"), "Order", field="filter.orderId"
+            ),
+            worker=decode_optional_global_id(
+                info, filter.get("worker_id"), "Worker", field="filter.workerId"
+            ),
             date_from=filter.get("from_"),
             date_to=filter.get("to"),
             approved=filter.get("approved"),
