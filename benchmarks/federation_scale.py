@@ -54,13 +54,16 @@ import time
 from functools import partial
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-for folder in ("platform", "tenants", "graphql", "frontend"):
-    sys.path.insert(0, str(REPO / folder))
-
-from provisioning import machine, summary  # noqa: E402
-from servers import admin_sql, free_port, server_url, start_gunicorn, with_database  # noqa: E402
+from provisioning import summary
+from servers import (
+    REPO,
+    drop_database,
+    free_port,
+    machine,
+    scratch_database,
+    server_url,
+    start_gunicorn,
+)
 
 FISCAL_YEAR = 2024
 STATUSES = ["RECEIVED", "IN_PROGRESS", "DELIVERED"]
@@ -478,19 +481,13 @@ def load(url: str, regions: list[tuple[int, str]], total: int, mode: str) -> dic
 
 
 def measure(function, *, warmup: int, repeat: int) -> tuple[dict, object]:
-    result = None
-    for _ in range(warmup):
-        result = function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return summary(times), result
+    """One function's timing summary and its last result."""
+    return measure_in_turns({"only": function}, warmup=warmup, repeat=repeat)["only"]
 
 
 def measure_in_turns(functions: dict, *, warmup: int, repeat: int) -> dict:
-    """Like measure(), for several functions run in turns: {name: (summary, last result)}."""
+    """Several functions run in turns, so each meets the same load on a shared machine:
+    {name: (summary, last result)}."""
     results = {}
     for _ in range(warmup):
         for name, function in functions.items():
@@ -1169,21 +1166,6 @@ def own_server(path: str, max_locks: int) -> str:
     return server.get_uri("postgres")
 
 
-def setup_database(url: str, name: str, fresh: bool) -> str:
-    import psycopg
-
-    if name in {"kado", "postgres"} or name.startswith(("test_", "template")):
-        raise SystemExit(f"Refusing to use the database {name!r}: pick a scratch name.")
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if exists and fresh:
-        admin_sql(url, f'DROP DATABASE "{name}" WITH (FORCE)')
-        exists = None
-    if not exists:
-        admin_sql(url, f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
-    return with_database(url, name)
-
-
 def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [
@@ -1363,7 +1345,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kado_platform.settings")
     base = own_server(args.server, args.max_locks) if args.server else server_url()
-    url = setup_database(base, args.database, args.fresh)
+    url = scratch_database(base, args.database, fresh=args.fresh)
     os.environ["DATABASE_URL"] = url
     result = {
         "command": "DEBUG=1 .venv/bin/python benchmarks/federation_scale.py "
@@ -1403,7 +1385,7 @@ def main() -> None:
         connection.close()
     finally:
         if not args.keep:
-            admin_sql(base, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+            drop_database(base, args.database)
     result["machine"] = machine()
     if args.build_only:
         print(json.dumps({s["regions"]: s["load"] for s in result["sizes"]}, indent=2))

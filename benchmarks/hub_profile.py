@@ -17,14 +17,9 @@ import cProfile
 import os
 import pstats
 import statistics
-import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-for folder in ("platform", "tenants", "graphql", "frontend"):
-    sys.path.insert(0, str(REPO / folder))
+from servers import server_url, with_database
 
 
 def main() -> None:
@@ -38,7 +33,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from federation_scale import ORDERS_QUERY, REPORT_QUERY, orders_variables, own_server
-    from servers import server_url, with_database
 
     base = own_server(args.server, 512) if args.server else server_url()
     os.environ.update(

@@ -38,11 +38,15 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-for folder in ("platform", "tenants", "graphql", "frontend"):
-    sys.path.insert(0, str(REPO / folder))
-
-from servers import admin_sql, free_port, server_url, start_gunicorn, with_database  # noqa: E402
+from servers import (
+    REPO,
+    drop_database,
+    free_port,
+    machine,
+    scratch_database,
+    server_url,
+    start_gunicorn,
+)
 
 PASSWORD = "load-test-pass-2026"  # noqa: S105  (scratch database only)
 REGIONS = ("north", "south")
@@ -50,30 +54,6 @@ REGIONS = ("north", "south")
 
 def log(message: str) -> None:
     print(f"[load] {message}", file=sys.stderr, flush=True)
-
-
-def scratch_database(url: str, name: str) -> str:
-    if name in {"kado", "postgres"} or name.startswith(("test_", "template")):
-        raise SystemExit(f"Refusing to use the database {name!r}: pick a scratch name.")
-    admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin_sql(url, f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
-    return with_database(url, name)
-
-
-def machine() -> dict:
-    info = {"cpus": str(os.cpu_count())}
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                info["ram"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    with contextlib.suppress(OSError):
-        info["load_before"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    return info
 
 
 # --------------------------------------------------------------------------- the data
@@ -469,7 +449,7 @@ def main() -> None:
 
             connections.close_all()
         if not args.keep:
-            admin_sql(base, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+            drop_database(base, args.database)
     Path(args.output).parent.mkdir(exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=2))
     print(markdown(result) if args.markdown else json.dumps(result, indent=2))

@@ -22,42 +22,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-REPO = Path(__file__).resolve().parents[1]
-for folder in ("platform", "tenants", "graphql", "frontend"):
-    sys.path.insert(0, str(REPO / folder))
-
-from servers import server_url, with_database  # noqa: E402
+from servers import REPO, SOURCE_FOLDERS, machine, scratch_database, server_url
 
 SCRATCH = "kado_bench_migrate"
-
-
-def scratch_url(url: str, name: str) -> str:
-    if name == "kado" or name.startswith("test_"):
-        raise SystemExit(f"refusing to use the database {name!r}")
-    return with_database(url, name)
-
-
-def ensure_database(url: str, *, drop: bool) -> bool:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH]).fetchone()
-        if exists and drop:
-            conn.execute(f'DROP DATABASE "{SCRATCH}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{SCRATCH}"')
-    return not exists
 
 
 def fill(regions: int) -> tuple[int, float]:
@@ -152,17 +126,14 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     options = parser.parse_args()
 
-    url = scratch_url(server_url(), SCRATCH)
-    ensure_database(server_url(), drop=options.drop)
+    url = scratch_database(server_url(), SCRATCH, fresh=options.drop)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kado_platform.settings")
     made, fill_seconds = fill(options.regions)
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "PYTHONPATH": os.pathsep.join(
-            str(REPO / d) for d in ("platform", "tenants", "graphql", "frontend")
-        ),
+        "PYTHONPATH": os.pathsep.join(str(REPO / folder) for folder in SOURCE_FOLDERS),
     }
     kado = [sys.executable, "-m", "kado_platform.cli"]
     figures: dict[str, list[float]] = {"kado check": [], "kado migrate": []}
@@ -177,13 +148,14 @@ def main() -> None:
         ]
     summary = next(line for line in last.stdout.splitlines() if "regions:" in line)
 
-    machine = (
-        f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, "
-        f"load average {os.getloadavg()[0]:.1f}"
+    host = machine()
+    described = (
+        f"{host['cpu']}, nproc {host['nproc']}, Python {host['python']}, "
+        f"load average {host['load']}"
     )
     if options.markdown:
         print(
-            f"Regions: {options.regions} ({made} made in this run, {fill_seconds:.0f} s). {machine}."
+            f"Regions: {options.regions} ({made} made in this run, {fill_seconds:.0f} s). {described}."
         )
         print(f"`kado migrate` said: `{summary.strip()}`\n")
         print("| command | runs | median (s) | min (s) | max (s) |")
@@ -194,7 +166,7 @@ def main() -> None:
                 f"{min(values):.1f} | {max(values):.1f} |"
             )
     else:
-        print(machine)
+        print(described)
         print(summary)
         for name, values in figures.items():
             print(f"{name}: {', '.join(f'{v:.2f}' for v in values)} s")

@@ -21,22 +21,14 @@ Run with `--markdown` to print the tables for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from collections import defaultdict
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-for folder in ("platform", "tenants", "graphql", "frontend"):
-    sys.path.insert(0, str(REPO / folder))
-
-from servers import admin_sql, server_url, with_database  # noqa: E402
+from servers import drop_database, machine, scratch_database, server_url
 
 PHASES: dict[str, list[float]] = defaultdict(list)
 
@@ -78,32 +70,6 @@ def summary(values: list[float]) -> dict[str, float]:
         "p95": p95,
         "min": ordered[0],
         "max": ordered[-1],
-    }
-
-
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    ram = "unknown"
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    load = "unknown"
-    with contextlib.suppress(OSError):
-        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return {
-        "cpu": cpu,
-        "nproc": nproc or str(os.cpu_count()),
-        "ram": ram,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "load": load,
     }
 
 
@@ -202,13 +168,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kado_platform.settings")
     base = server_url()
     scratch = f"kado_bench_{uuid.uuid4().hex[:8]}"
-    admin_sql(base, f"CREATE DATABASE \"{scratch}\" ENCODING 'UTF8' TEMPLATE template0")
-    os.environ["DATABASE_URL"] = with_database(base, scratch)
+    os.environ["DATABASE_URL"] = scratch_database(base, scratch)
     try:
         result = run(args.regions, None if args.no_password else "bench-Password-2026")
     finally:
         if not args.keep:
-            admin_sql(base, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            drop_database(base, scratch)
     result["machine"] = machine()
     result["password"] = not args.no_password
     command = "DEBUG=1 .venv/bin/python benchmarks/provisioning.py " + " ".join(sys.argv[1:])
