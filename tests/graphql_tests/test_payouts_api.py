@@ -157,3 +157,24 @@ def test_commission_notice_and_accommodation_request(post, fed, in_region, maker
     recorded = post(record, {"w": worker_id})["data"]["accommodationRequestRecord"]
     assert recorded["errors"] == []
     assert recorded["request"]["kind"] == "CHILDCARE" and recorded["request"]["continuous"]
+
+
+@pytest.mark.parametrize(
+    ("list_field", "filter_type"),
+    [
+        ("payoutStatements", "PayoutStatementFilter"),
+        ("accommodationRequests", "AccommodationRequestFilter"),
+        ("relationshipEnds", "RelationshipEndFilter"),
+    ],
+)
+def test_an_empty_worker_id_is_a_bad_id_not_no_filter(post, list_field, filter_type):
+    """An empty workerId is refused naming the filter, as on workLogs; it never lists every
+    worker's rows."""
+    body = post(
+        f"query($f: {filter_type}) {{ {list_field}(first: 10, filter: $f) {{ totalCount }} }}",
+        {"f": {"workerId": ""}},
+    )
+    assert body["data"] is None or body["data"][list_field] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "bad_input"
+    assert error["extensions"]["field"] == "filter.workerId"
