@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from psycopg import sql
 
 from kado_platform.accounts.roles import Role
 from kado_platform.accounts.services import membership_grant, user_create
@@ -27,7 +28,7 @@ def region_template_ensure(*, verbosity: int = 0) -> None:
     template = settings.TENANT_BASE_SCHEMA
     if not schema_exists(template):
         with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{template}"')
+            cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(template)))
     call_command(
         "migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=verbosity
     )
@@ -140,7 +141,7 @@ def region_create(
 def _create_schema_by_migrations(region: Region) -> None:
     """The slow path, kept for the benchmark and for a missing template."""
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{region.schema_name}"')
+        cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(region.schema_name)))
     call_command(
         "migrate_schemas",
         tenant=True,
