@@ -474,21 +474,31 @@ def moto_server(
 ):
     """moto in server mode on loopback. With `export`, the key pair is also this
     process's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY while it runs (for code under
-    test that signs with AWS's own variables), and the previous values come back after."""
+    test that signs with AWS's own variables), and the previous values come back after.
+    boto3's default session keeps the first credentials it finds for the whole process, so
+    it is made afresh on the way in and out: no test signs with another test's key pair."""
+    import boto3
     from moto.server import ThreadedMotoServer
 
-    with pytest.MonkeyPatch.context() as patch:
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            if export:
+                patch.setenv("AWS_ACCESS_KEY_ID", access_key)
+                patch.setenv("AWS_SECRET_ACCESS_KEY", secret_key)
+                boto3.setup_default_session()
+            # Port 0: the system picks a free one, held from the start; the server says which.
+            server = (server_class or ThreadedMotoServer)(
+                ip_address="127.0.0.1", port=0, verbose=False
+            )
+            server.start()
+            try:
+                _host, port = server.get_host_and_port()
+                yield Moto(server, f"http://127.0.0.1:{port}", port, access_key, secret_key)
+            finally:
+                server.stop()
+    finally:
         if export:
-            patch.setenv("AWS_ACCESS_KEY_ID", access_key)
-            patch.setenv("AWS_SECRET_ACCESS_KEY", secret_key)
-        # Port 0: the system picks a free one, held from the start; the server says which.
-        server = (server_class or ThreadedMotoServer)(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        try:
-            _host, port = server.get_host_and_port()
-            yield Moto(server, f"http://127.0.0.1:{port}", port, access_key, secret_key)
-        finally:
-            server.stop()
+            boto3.setup_default_session()  # after the variables are restored
 
 
 @pytest.fixture(scope="session")
@@ -696,3 +706,31 @@ def graphql_http(http_server, fed):
         )
 
     return _post
+
+
+@pytest.fixture
+def http_login(http_server):
+    """`http_login(region, user_key)` → a requests session signed in on the region's host
+    through the login form over real HTTP, as a browser is: a session cookie and a CSRF
+    cookie, for tests of what a cookie (not a bearer token) may do."""
+
+    def _login(region, user_key) -> requests.Session:
+        http = http_server.session(region)
+        page = http.get(f"{http_server.url}/login/", timeout=30)
+        assert page.status_code == 200, page.status_code
+        signed_in = http.post(
+            f"{http_server.url}/login/",
+            data={
+                "username": USER_SPECS[user_key][0],
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": http.cookies["csrftoken"],
+            },
+            headers={"Referer": http_server.host_url(region, "/login/")},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert signed_in.status_code == 302, signed_in.text[:300]
+        assert "sessionid" in http.cookies
+        return http
+
+    return _login

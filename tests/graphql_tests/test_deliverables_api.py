@@ -30,10 +30,6 @@ LIST = """query ($orderId: ID!) {
 }"""
 
 
-def gid(type_name, region, pk):
-    return base64.b64encode(f"{type_name}:{region}:{pk}".encode()).decode()
-
-
 @pytest.fixture(autouse=True)
 def local_store(settings, tmp_path):
     settings.KADO_S3_BUCKET = ""
@@ -56,11 +52,16 @@ def gql(web, fed):
     return _run
 
 
-def _order_id(fed, in_region, region):
+@pytest.fixture
+def seed_order_id(in_region, gid):
+    """`seed_order_id(region)` → the global ID of the region's seed order 2023-0001."""
     from kado_tenants.orders.selectors import order_get_by_reference
 
-    with in_region(region):
-        return gid("Order", region.code, order_get_by_reference(reference="2023-0001").pk)
+    def _order_id(region):
+        with in_region(region):
+            return gid("Order", region.code, order_get_by_reference(reference="2023-0001").pk)
+
+    return _order_id
 
 
 def _start(gql, order_id, *, region=None, user="alpha_admin", **changes):
@@ -85,8 +86,8 @@ def _upload(web, fed, region, user, upload, payload: bytes):
     return response
 
 
-def test_upload_complete_list_and_download(fed, in_region, gql, web, local_store):
-    order_id = _order_id(fed, in_region, fed.alpha)
+def test_upload_complete_list_and_download(fed, gql, web, local_store, seed_order_id):
+    order_id = seed_order_id(fed.alpha)
     payload = b'{"labels": [1,2]}'
     started = _start(gql, order_id, size=len(payload))
     assert started["errors"] == []
@@ -118,8 +119,8 @@ def test_upload_complete_list_and_download(fed, in_region, gql, web, local_store
     connection.set_schema_to_public()
 
 
-def test_refused_types_and_sizes_are_typed_errors_and_write_nothing(fed, in_region, gql):
-    order_id = _order_id(fed, in_region, fed.alpha)
+def test_refused_types_and_sizes_are_typed_errors_and_write_nothing(fed, gql, seed_order_id):
+    order_id = seed_order_id(fed.alpha)
     cases = [
         ({"filename": "x.html", "contentType": "text/html"}, "filename", "file_type_refused"),
         ({"contentType": "text/html"}, "contentType", "content_type_refused"),
@@ -135,8 +136,8 @@ def test_refused_types_and_sizes_are_typed_errors_and_write_nothing(fed, in_regi
     assert listed == []
 
 
-def test_an_upload_that_does_not_match_its_policy_is_refused(fed, in_region, gql, web):
-    order_id = _order_id(fed, in_region, fed.alpha)
+def test_an_upload_that_does_not_match_its_policy_is_refused(fed, gql, web, seed_order_id):
+    order_id = seed_order_id(fed.alpha)
     upload = _start(gql, order_id, size=17)["upload"]
     assert _upload(web, fed, fed.alpha, "alpha_admin", upload, b"x" * 18).status_code == 403
     # beta's user on beta's host cannot use alpha's upload policy either.
@@ -150,27 +151,25 @@ def test_an_upload_that_does_not_match_its_policy_is_refused(fed, in_region, gql
     assert done["data"]["deliverableUploadComplete"]["errors"][0]["code"] == "upload_missing"
 
 
-def test_another_regions_deliverable_is_not_found(fed, in_region, gql, same_pk):
+def test_another_regions_deliverable_is_not_found(fed, gql, same_pk, gid, seed_order_id):
     from kado_tenants.deliverables.models import Deliverable
 
     same_pk(Deliverable, fed.alpha, fed.beta)
-    beta_started = _start(
-        gql, _order_id(fed, in_region, fed.beta), region=fed.beta, user="beta_admin"
-    )
+    beta_started = _start(gql, seed_order_id(fed.beta), region=fed.beta, user="beta_admin")
     beta_id = beta_started["deliverable"]["id"]
     pk = int(base64.b64decode(beta_id).decode().rsplit(":", 1)[1])
     # The same pk exists in alpha too; beta's ID on alpha's host is still not found.
-    alpha_started = _start(gql, _order_id(fed, in_region, fed.alpha))
+    alpha_started = _start(gql, seed_order_id(fed.alpha))
     assert alpha_started["deliverable"]["id"] == gid("Deliverable", "alpha", pk)
     refused = gql(COMPLETE, {"input": {"id": beta_id}})["data"]["deliverableUploadComplete"]
     assert refused["errors"][0]["code"] == "not_found"
-    beta_order = _order_id(fed, in_region, fed.beta)
+    beta_order = seed_order_id(fed.beta)
     listed = gql(LIST, {"orderId": beta_order})
     assert listed["errors"][0]["extensions"]["code"] == "not_found"
 
 
-def test_staff_reads_but_only_writers_upload_and_other_roles_see_nothing(fed, in_region, gql):
-    order_id = _order_id(fed, in_region, fed.alpha)
+def test_staff_reads_but_only_writers_upload_and_other_roles_see_nothing(fed, gql, seed_order_id):
+    order_id = seed_order_id(fed.alpha)
     assert _start(gql, order_id, user="alpha_staff")["errors"] == []
     denied = gql(START, {"input": {"orderId": order_id, "filename": "a.csv",
                                     "contentType": "text/csv", "size": 3}}, user="coordinator")  # fmt: skip

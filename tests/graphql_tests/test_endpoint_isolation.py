@@ -105,23 +105,8 @@ def test_queries_over_get_are_refused(http_server, fed):
     assert response.status_code == 405
 
 
-def test_a_cookie_session_must_send_the_csrf_token(http_server, fed):
-    http = http_server.session(fed.alpha)
-    login_page = http.get(f"{http_server.url}/login/", timeout=10)
-    assert login_page.status_code == 200
-    csrf = http.cookies["csrftoken"]
-    logged_in = http.post(
-        f"{http_server.url}/login/",
-        data={
-            "username": "staff@alpha.test",
-            "password": "kado-test-pass-2026",
-            "csrfmiddlewaretoken": csrf,
-        },
-        headers={"Referer": f"http://{fed.alpha.host}:{http_server.port}/login/"},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert logged_in.status_code == 302, logged_in.text
+def test_a_cookie_session_must_send_the_csrf_token(http_server, fed, http_login):
+    http = http_login(fed.alpha, "alpha_staff")
     query = {"query": WORKERS_PLAIN}
     refused = http.post(f"{http_server.url}/graphql", json=query, timeout=10)
     assert refused.status_code == 403

@@ -5,7 +5,6 @@ staff and other regions' IDs are refused; a page of 10 costs the queries of a pa
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
 
@@ -21,14 +20,6 @@ from kado_tenants.payouts.services import accommodation_request_record, relation
 
 D = datetime.date
 ERRORS = "errors { field message code }"
-
-
-def gid(type_name: str, region: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{region}:{pk}".encode()).decode()
-
-
-def codes(body) -> list[str]:
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
 @pytest.fixture
@@ -102,7 +93,7 @@ def _nodes(connection_data):
     return [edge["node"] for edge in connection_data["edges"]]
 
 
-def test_the_admin_reads_both_lists_page_by_page(post, records):
+def test_the_admin_reads_both_lists_page_by_page(post, records, gid):
     hanako = records["workers"]["hanako"]
     newest, middle, answered = records["requests"]
 
@@ -174,7 +165,7 @@ def test_the_admin_reads_both_lists_page_by_page(post, records):
     ]
 
 
-def test_the_sensitive_fields_need_the_sensitive_permission(post, records, monkeypatch):
+def test_the_sensitive_fields_need_the_sensitive_permission(post, records, monkeypatch, codes):
     # Every real role with region.admin holds region.sensitive too; take it away here.
     monkeypatch.setitem(
         GRANTS, Role.REGION_ADMIN, GRANTS[Role.REGION_ADMIN] - {Perm.REGION_SENSITIVE}
@@ -190,7 +181,7 @@ def test_the_sensitive_fields_need_the_sensitive_permission(post, records, monke
     assert body["data"]["accommodationRequests"]["totalCount"] == 3
 
 
-def test_staff_and_other_regions_are_refused(graphql_http, fed):
+def test_staff_and_other_regions_are_refused(graphql_http, fed, gid, codes):
     for query in (REQUESTS, ENDS):
         body = graphql_http(fed.alpha, query, as_user="alpha_staff", variables={"first": 5}).json()
         assert codes(body) == ["permission_denied"] and body["data"] is None
@@ -218,7 +209,7 @@ RECORD_END = f"""mutation($input: RelationshipEndRecordInput!) {{
     relationshipEnd {{ id workerId notifiedOn endsOn continuous exception }} {ERRORS} }} }}"""
 
 
-def test_an_end_is_recorded_with_typed_refusals(post, fed, in_region, maker):
+def test_an_end_is_recorded_with_typed_refusals(post, fed, in_region, maker, gid, codes):
     make = maker(acting_user=fed.user("alpha_admin"))
     with in_region(fed.alpha):
         worker = make.assignment().worker  # first commission 2023-05-10

@@ -9,7 +9,6 @@ names its rows uniquely and reads back only those."""
 from __future__ import annotations
 
 import contextlib
-import uuid
 from pathlib import Path
 
 import pytest
@@ -46,10 +45,6 @@ mutation NewOrder($input: OrderCreateInput!) {{
   orderCreate(input: $input) {{ order {{ id reference amount status }} {ERRORS} }}
 }}
 """
-
-
-def unique(prefix="Gql") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def request(document: str, **variables) -> GraphQLRequest:
@@ -112,8 +107,8 @@ def _region_orders(connect, region, user, tag: str, received_on: list[str]) -> s
     return made
 
 
-def test_a_coordinator_walks_the_hub_orders_page_by_page(connect, fed):
-    tag = unique()
+def test_a_coordinator_walks_the_hub_orders_page_by_page(connect, fed, unique):
+    tag = unique("Gql")
     # Several on the same day: the cursor must hold across ties of the sort key.
     days = ["2024-05-01", "2024-05-01", "2024-05-01", "2024-06-01"]
     made = _region_orders(connect, fed.alpha, "alpha_admin", tag, days)
@@ -165,7 +160,7 @@ def test_the_client_refuses_a_field_the_schema_lacks_before_sending(connect, fed
         assert "workerName" in refused.value.errors[0]["message"]
 
 
-def test_a_refused_mutation_is_typed_data_and_writes_nothing(connect, fed):
+def test_a_refused_mutation_is_typed_data_and_writes_nothing(connect, fed, unique):
     count = "{ federatedOrders(first: 1) { totalCount } }"
     with connect(fed.hub, "coordinator", schema=HUB_SDL) as (session, _sent):
         before = session.execute(request(count))["federatedOrders"]["totalCount"]
@@ -214,8 +209,8 @@ def test_a_refused_field_raises_with_its_permission_code(connect, fed):
         assert refused.value.data is None
 
 
-def test_a_region_admin_creates_an_order_and_reads_it_back(connect, fed):
-    title = unique()
+def test_a_region_admin_creates_an_order_and_reads_it_back(connect, fed, unique):
+    title = unique("Gql")
     with connect(fed.alpha, "alpha_admin", schema=REGION_SDL) as (session, _sent):
         client = session.execute(
             request(CLIENT_CREATE, input={"name": f"{title} 市役所", "kind": "MUNICIPALITY"})

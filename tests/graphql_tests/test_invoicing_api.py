@@ -44,10 +44,6 @@ SEARCH = """query ($filter: InvoiceFilter, $after: String) {
 }"""
 
 
-def gid(type_name, region, pk):
-    return base64.b64encode(f"{type_name}:{region}:{pk}".encode()).decode()
-
-
 @pytest.fixture
 def gql(web, fed):
     def _run(query, variables=None, *, user="alpha_admin", region=None):
@@ -64,7 +60,7 @@ def gql(web, fed):
 
 
 @pytest.fixture
-def orders(fed, in_region):
+def orders(fed, in_region, gid):
     """Three delivered orders of 105 yen for one client of alpha, and its global ID."""
     with in_region(fed.alpha):
         invoice_issuer_set(
@@ -209,7 +205,7 @@ def test_correct_and_credit(gql, orders):
     assert stale["invoice"] is None
 
 
-def test_a_correction_naming_an_unknown_order_is_refused_and_writes_nothing(gql, orders):
+def test_a_correction_naming_an_unknown_order_is_refused_and_writes_nothing(gql, orders, gid):
     issued = _issued(gql, orders)
     unknown = gid("Order", "alpha", 999_999)
     lines = [

@@ -44,10 +44,6 @@ def post(graphql_http, fed):
     return _post
 
 
-def codes_of(body):
-    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
-
-
 def raw_post(http_server, fed, body: bytes, content_type: str, token_user=TOKEN_USER):
     headers = {"Content-Type": content_type}
     if token_user:
@@ -60,60 +56,60 @@ def raw_post(http_server, fed, body: bytes, content_type: str, token_user=TOKEN_
 # --- Shape of the document ------------------------------------------------------------
 
 
-def test_a_too_deep_query_is_refused_before_validation(post):
+def test_a_too_deep_query_is_refused_before_validation(post, codes):
     query = "{ " + "a { " * 15 + "b" + " }" * 15 + " }"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["query_too_deep"]
+    assert codes(body) == ["query_too_deep"]
 
 
-def test_alias_overloading_is_refused(post):
+def test_alias_overloading_is_refused(post, codes):
     query = "{ " + " ".join(f"a{i}: __typename" for i in range(50)) + " }"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["too_many_aliases"]
+    assert codes(body) == ["too_many_aliases"]
 
 
-def test_field_duplication_is_refused(post):
+def test_field_duplication_is_refused(post, codes):
     query = "query cop { " + "__typename " * 500 + "}"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["duplicated_fields"]
+    assert codes(body) == ["duplicated_fields"]
 
 
-def test_directive_overloading_is_refused_with_one_error(post):
+def test_directive_overloading_is_refused_with_one_error(post, codes):
     query = "query cop { __typename " + "@aa" * 10 + " }"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["too_many_directives"]
+    assert codes(body) == ["too_many_directives"]
 
 
-def test_a_query_over_the_cost_limit_is_refused(post):
+def test_a_query_over_the_cost_limit_is_refused(post, codes):
     # 4 × (1 + 100 edges + 100 nodes + 100 workers × (1 + 10 skills × 3 fields)) > 10000
     one = "workers(first: 100) { edges { node { skills { name code nameEn } } } }"
     query = "{ " + " ".join(f"w{i}: {one}" for i in range(4)) + " }"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["query_too_costly"]
+    assert codes(body) == ["query_too_costly"]
     status, body = post("{ " + one + " }")
     assert status == 200, body
 
 
-def test_the_cost_counts_first_given_as_a_variable(post):
+def test_the_cost_counts_first_given_as_a_variable(post, codes):
     one = "workers(first: $n) { edges { node { skills { name code nameEn } } } }"
     query = "query($n: Int!) { " + " ".join(f"w{i}: {one}" for i in range(4)) + " }"
     status, body = post(query, {"n": 100})
     assert status == 400
-    assert codes_of(body) == ["query_too_costly"]
+    assert codes(body) == ["query_too_costly"]
     status, body = post(query, {"n": 2})
     assert status == 200, body
 
 
-def test_circular_introspection_is_refused_even_in_development(post):
+def test_circular_introspection_is_refused_even_in_development(post, codes):
     query = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["circular_introspection"]
+    assert codes(body) == ["circular_introspection"]
     # Also when the cycle goes through fragments.
     query = (
         "{ __schema { types { ...T } } } "
@@ -122,7 +118,7 @@ def test_circular_introspection_is_refused_even_in_development(post):
     )
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["circular_introspection"]
+    assert codes(body) == ["circular_introspection"]
 
 
 def test_graphiqls_introspection_query_works_in_development(post):
@@ -134,36 +130,36 @@ def test_graphiqls_introspection_query_works_in_development(post):
 # --- Size and parsing -----------------------------------------------------------------
 
 
-def test_the_token_limit_stops_parsing(post):
+def test_the_token_limit_stops_parsing(post, codes):
     query = "{ " + "__typename " * 2100 + "}"
     status, body = post(query)
     assert status == 400
-    assert codes_of(body) == ["query_too_large"]
+    assert codes(body) == ["query_too_large"]
 
 
-def test_an_oversized_body_is_413_before_parsing(http_server, fed):
+def test_an_oversized_body_is_413_before_parsing(http_server, fed, codes):
     body = json.dumps({"query": "{ __typename }", "variables": {"x": "a" * 200_000}})
     response = raw_post(http_server, fed, body.encode(), "application/json")
     assert response.status_code == 413
-    assert codes_of(response.json()) == ["query_too_large"]
+    assert codes(response.json()) == ["query_too_large"]
 
 
-def test_malformed_queries_are_400_with_a_parse_error(post):
+def test_malformed_queries_are_400_with_a_parse_error(post, codes):
     status, body = post("{ workers { id ")
     assert status == 400
-    assert codes_of(body) == ["graphql_parse_failed"]
+    assert codes(body) == ["graphql_parse_failed"]
     assert "Syntax Error" in body["errors"][0]["message"]
 
 
-def test_unknown_fields_and_wrong_types_are_400(post):
+def test_unknown_fields_and_wrong_types_are_400(post, codes):
     status, body = post("{ workerz { id } }")
     assert status == 400
-    assert codes_of(body) == ["graphql_validation_failed"]
+    assert codes(body) == ["graphql_validation_failed"]
     status, body = post('{ workers(first: "ten") { id } }')
     assert status == 400
     status, body = post("query($n: Int!) { workers(first: $n) { totalCount } }", {"n": "ten"})
     assert status == 400
-    assert codes_of(body) == ["bad_input"]
+    assert codes(body) == ["bad_input"]
     assert "data" not in body
 
 
@@ -192,11 +188,11 @@ def test_bad_bodies_are_400_never_500(http_server, fed, payload):
 # --- Transport ------------------------------------------------------------------------
 
 
-def test_batching_is_refused(http_server, fed):
+def test_batching_is_refused(http_server, fed, codes):
     body = json.dumps([{"query": "{ __typename }"}, {"query": "{ __typename }"}])
     response = raw_post(http_server, fed, body.encode(), "application/json")
     assert response.status_code == 400
-    assert codes_of(response.json()) == ["batching_not_supported"]
+    assert codes(response.json()) == ["batching_not_supported"]
 
 
 @pytest.mark.parametrize(
@@ -211,12 +207,12 @@ def test_batching_is_refused(http_server, fed):
         (b"{ __typename }", "application/graphql"),
     ],
 )
-def test_only_json_posts_are_accepted(http_server, fed, body, content_type):
+def test_only_json_posts_are_accepted(http_server, fed, body, content_type, codes):
     # Forms and text/plain are what a cross-site page can send without a preflight.
     for token_user in (TOKEN_USER, None):
         response = raw_post(http_server, fed, body, content_type, token_user=token_user)
         assert response.status_code == 415
-        assert codes_of(response.json()) == ["unsupported_media_type"]
+        assert codes(response.json()) == ["unsupported_media_type"]
 
 
 def test_query_in_the_url_of_a_post_is_ignored(http_server, fed):
@@ -253,13 +249,13 @@ def _json(client, query):
     return response.status_code, response.json()
 
 
-def test_introspection_is_off_in_production(production):
+def test_introspection_is_off_in_production(production, codes):
     status, body = _json(production, get_introspection_query())
     assert status == 400
-    assert "introspection_disabled" in codes_of(body)
+    assert "introspection_disabled" in codes(body)
     status, body = _json(production, '{ __type(name: "Worker") { name } }')
     assert status == 400
-    assert codes_of(body) == ["introspection_disabled"]
+    assert codes(body) == ["introspection_disabled"]
     # __typename is not introspection: clients add it everywhere.
     status, body = _json(production, "{ __typename region { code } }")
     assert status == 200
@@ -282,7 +278,7 @@ def test_field_suggestions_do_not_spell_out_the_schema_in_production(production)
 # --- Rate limits (in process, tiny limits) ------------------------------------------
 
 
-def test_rate_limit_per_token_answers_429_with_retry_after(fed):
+def test_rate_limit_per_token_answers_429_with_retry_after(fed, codes):
     cache.clear()
     try:
         with override_settings(KADO_GRAPHQL_RATE_LIMIT=2, KADO_GRAPHQL_RATE_WINDOW=60):
@@ -299,7 +295,7 @@ def test_rate_limit_per_token_answers_429_with_retry_after(fed):
             )
             assert refused.status_code == 429
             assert 1 <= int(refused["Retry-After"]) <= 60
-            assert codes_of(refused.json()) == ["rate_limited"]
+            assert codes(refused.json()) == ["rate_limited"]
             # Another token has its own budget.
             assert _json(staff, "{ __typename }")[0] == 200
     finally:
@@ -439,15 +435,15 @@ def test_connections_page_with_opaque_cursors(fed):
 
 
 @pytest.mark.parametrize("first", [0, -1, 101, 1000])
-def test_first_must_be_1_to_100(fed, first):
+def test_first_must_be_1_to_100(fed, first, codes):
     status, body = run(items_schema, PAGE, region=fed.alpha, variables={"first": first})
     assert status == 400
-    assert codes_of(body) == ["bad_input"]
+    assert codes(body) == ["bad_input"]
     assert body["errors"][0]["extensions"]["field"] == "first"
     literal = f"{{ items(first: {first}) {{ totalCount }} }}"
     status, body = run(items_schema, literal, region=fed.alpha)
     assert status == 400
-    assert codes_of(body) == ["bad_input"]
+    assert codes(body) == ["bad_input"]
 
 
 def test_first_is_required_on_connections(fed):
@@ -460,13 +456,13 @@ def test_first_is_required_on_connections(fed):
     "cursor",
     ["garbage", "", "a" * 500, encode_cursor(1)[:-2], "a2FkbzotMQ==", "a2FkbzpvbmU=", "MTA="],
 )
-def test_invalid_cursors_are_refused_clearly(fed, cursor):
+def test_invalid_cursors_are_refused_clearly(fed, cursor, codes):
     status, body = run(
         items_schema, PAGE, region=fed.alpha, variables={"first": 10, "after": cursor}
     )
     assert status == 400
     assert "data" not in body
-    assert codes_of(body) == ["bad_input"]
+    assert codes(body) == ["bad_input"]
     assert body["errors"][0]["extensions"]["field"] == "after"
     assert body["errors"][0]["message"] == "カーソルが正しくありません。"
 
@@ -487,21 +483,21 @@ def test_a_queryset_page_is_one_query_plus_one_count(fed, data_queries):
     assert len(data_queries(context)) == 1, data_queries(context)
 
 
-def test_connection_cost_multiplies_by_first(fed):
+def test_connection_cost_multiplies_by_first(fed, codes):
     nested = "{ items(first: 100) { edges { node { number } } } }"
     assert run(items_schema, nested, region=fed.alpha)[0] == 200
     with override_settings(KADO_GRAPHQL_MAX_COST=250):
         status, body = run(items_schema, nested, region=fed.alpha)
     assert status == 400
-    assert codes_of(body) == ["query_too_costly"]
+    assert codes(body) == ["query_too_costly"]
 
 
 @pytest.mark.parametrize("value", ["2023-02-30", "yesterday", "2023-1-1x", ""])
-def test_invalid_dates_are_400(fed, value):
+def test_invalid_dates_are_400(fed, value, codes):
     query = "query($on: Date!) { day(on: $on) { weekday } }"
     status, body = run(items_schema, query, region=fed.alpha, variables={"on": value})
     assert status == 400
-    assert codes_of(body) == ["bad_input"]
+    assert codes(body) == ["bad_input"]
     literal = f'{{ day(on: "{value}") {{ weekday }} }}'
     status, body = run(items_schema, literal, region=fed.alpha)
     assert status == 400
@@ -509,13 +505,13 @@ def test_invalid_dates_are_400(fed, value):
     assert good[1]["data"]["day"]["weekday"] == datetime.date(2026, 11, 27).isoweekday()
 
 
-def test_too_deep_through_fragments_is_refused(fed):
+def test_too_deep_through_fragments_is_refused(fed, codes):
     # Each definition is shallow as written; with its fragments expanded the query is not.
     a = "fragment A on Tree { child { child { child { child { ...B } } } } }"
     b = "fragment B on Tree { child { child { child { child { child { child { depth } } } } } } }"
     status, body = run(items_schema, f"{{ tree {{ ...A }} }} {a} {b}", region=fed.alpha)
     assert status == 400
-    assert codes_of(body) == ["query_too_deep"]
+    assert codes(body) == ["query_too_deep"]
     shallow = "{ tree { ...B } } " + b
     status, body = run(items_schema, shallow, region=fed.alpha)
     assert status == 200, body

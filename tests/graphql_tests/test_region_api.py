@@ -5,9 +5,6 @@ test database, so each test names its rows uniquely and reads back only those.""
 
 from __future__ import annotations
 
-import base64
-import uuid
-
 import pytest
 
 from kado_tenants.orders.lifecycle import OrderStatus
@@ -26,18 +23,6 @@ READS = {
     "skills": "{ skills(first: 5) { totalCount } }",
 }
 SEED_IDS = {"worker": ("Worker", 1), "client": ("Client", 1), "order": ("Order", 1)}
-
-
-def gid(type_name: str, region: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{region}:{pk}".encode()).decode()
-
-
-def unique(prefix="API") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def codes(body) -> list[str]:
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
 @pytest.fixture
@@ -59,11 +44,17 @@ def ok(api, query, variables=None, **kwargs):
     return body["data"]
 
 
-def _variables(field, region="alpha"):
-    if field in SEED_IDS:
-        type_name, pk = SEED_IDS[field]
-        return {"id": gid(type_name, region, pk)}
-    return None
+@pytest.fixture
+def seed_variables(gid):
+    """`seed_variables(field, region)` → the variables naming the seed row a field reads."""
+
+    def _variables(field, region="alpha"):
+        if field in SEED_IDS:
+            type_name, pk = SEED_IDS[field]
+            return {"id": gid(type_name, region, pk)}
+        return None
+
+    return _variables
 
 
 # --- who may read what ----------------------------------------------------------------
@@ -71,14 +62,14 @@ def _variables(field, region="alpha"):
 
 @pytest.mark.parametrize("field", sorted(READS))
 @pytest.mark.parametrize("user", ["alpha_admin", "alpha_staff"])
-def test_region_admins_and_staff_read_every_field(api, field, user):
-    data = ok(api, READS[field], _variables(field), as_user=user)
+def test_region_admins_and_staff_read_every_field(api, field, user, seed_variables):
+    data = ok(api, READS[field], seed_variables(field), as_user=user)
     assert data[field] is not None
 
 
 @pytest.mark.parametrize("field", sorted(set(READS) - {"region", "viewer"}))
-def test_anonymous_is_refused_every_region_field(api, field):
-    status, body = api(READS[field], _variables(field), as_user=None)
+def test_anonymous_is_refused_every_region_field(api, field, codes, seed_variables):
+    status, body = api(READS[field], seed_variables(field), as_user=None)
     assert status == 200
     assert codes(body) == ["permission_denied"]
     assert body["data"] is None or body["data"][field] is None
@@ -87,13 +78,13 @@ def test_anonymous_is_refused_every_region_field(api, field):
 
 @pytest.mark.parametrize("field", sorted(READS))
 @pytest.mark.parametrize("user", ["beta_admin", "beta_staff", "coordinator", "leader", "operator"])
-def test_users_without_a_role_in_the_region_are_refused(api, field, user):
-    status, body = api(READS[field], _variables(field), as_user=user)
+def test_users_without_a_role_in_the_region_are_refused(api, field, user, seed_variables):
+    status, body = api(READS[field], seed_variables(field), as_user=user)
     assert status == 401
     assert "アルファ" not in str(body)
 
 
-def test_each_region_reads_its_own_rows_though_keys_collide(api, fed):
+def test_each_region_reads_its_own_rows_though_keys_collide(api, fed, gid):
     alpha = ok(api, READS["order"], {"id": gid("Order", "alpha", 1)})["order"]
     beta = ok(
         api, READS["order"], {"id": gid("Order", "beta", 1)}, as_user="beta_admin", region=fed.beta
@@ -106,15 +97,15 @@ def test_each_region_reads_its_own_rows_though_keys_collide(api, fed):
 
 
 @pytest.mark.parametrize("field", sorted(SEED_IDS))
-def test_another_regions_id_is_not_found(api, field):
-    status, body = api(READS[field], _variables(field, region="beta"))
+def test_another_regions_id_is_not_found(api, field, codes, seed_variables):
+    status, body = api(READS[field], seed_variables(field, region="beta"))
     assert status == 200
     assert codes(body) == ["not_found"]
     assert body["data"][field] is None
     assert "ベータ" not in str(body)
 
 
-def test_ids_of_the_wrong_type_or_shape_are_bad_input(api):
+def test_ids_of_the_wrong_type_or_shape_are_bad_input(api, gid, codes):
     _status, body = api(READS["worker"], {"id": gid("Order", "alpha", 1)})
     assert codes(body) == ["bad_input"] and body["data"]["worker"] is None
     _status, body = api(READS["worker"], {"id": "not-an-id"})
@@ -123,7 +114,7 @@ def test_ids_of_the_wrong_type_or_shape_are_bad_input(api):
     assert codes(body) == ["not_found"]
 
 
-def test_an_id_filter_of_another_region_is_not_found(api):
+def test_an_id_filter_of_another_region_is_not_found(api, gid, codes):
     query = "query($c: [ID!]) { orders(first: 5, filter: {clientIds: $c}) { totalCount } }"
     _status, body = api(query, {"c": [gid("Client", "beta", 1)]})
     assert codes(body) == ["not_found"]
@@ -151,7 +142,7 @@ query($id: ID!) {
 """
 
 
-def test_an_order_with_its_client_assignments_progress_and_transitions(api):
+def test_an_order_with_its_client_assignments_progress_and_transitions(api, gid):
     order = ok(api, ORDER_DETAIL, {"id": gid("Order", "alpha", 1)})["order"]
     assert order["reference"] == "2023-0001"
     assert order["client"] == {
@@ -172,13 +163,13 @@ def test_an_order_with_its_client_assignments_progress_and_transitions(api):
 SENSITIVE = "query($id: ID!) { worker(id: $id) { name constraintReason constraintNote } }"
 
 
-def test_the_admin_reads_the_constraint_reason_and_note(api):
+def test_the_admin_reads_the_constraint_reason_and_note(api, gid):
     worker = ok(api, SENSITIVE, {"id": gid("Worker", "alpha", 1)})["worker"]
     assert worker["constraintReason"] == "CHILDCARE"
     assert worker["constraintNote"] == "アルファの秘密"
 
 
-def test_staff_never_see_the_constraint_reason_or_note(api):
+def test_staff_never_see_the_constraint_reason_or_note(api, gid, codes):
     status, body = api(SENSITIVE, {"id": gid("Worker", "alpha", 1)}, as_user="alpha_staff")
     assert status == 200
     assert set(codes(body)) == {"permission_denied"}
@@ -224,7 +215,7 @@ def _order(api, client_id, title, **terms):
     return data["order"]
 
 
-def test_orders_filter_sort_and_page(api):
+def test_orders_filter_sort_and_page(api, unique, codes):
     tag = unique("Filter")
     client_a = _client(api, f"{tag} A", "MUNICIPALITY")
     client_b = _client(api, f"{tag} B")
@@ -286,7 +277,7 @@ def test_orders_filter_sort_and_page(api):
     assert codes(body) == ["bad_input"]
 
 
-def test_clients_and_workers_filter(api):
+def test_clients_and_workers_filter(api, unique):
     tag = unique("Who")
     _client(api, f"{tag} city", "MUNICIPALITY")
     _client(api, f"{tag} co", "LOCAL_COMPANY")
@@ -339,12 +330,12 @@ def test_clients_and_workers_filter(api):
 
 
 @pytest.mark.parametrize("first", [0, 101])
-def test_first_is_capped(api, first):
+def test_first_is_capped(api, first, codes):
     status, body = api(f"{{ orders(first: {first}) {{ totalCount }} }}")
     assert status == 400 and codes(body) == ["bad_input"]
 
 
-def test_first_is_required(api):
+def test_first_is_required(api, codes):
     status, body = api("{ workers { totalCount } }")
     assert status == 400 and codes(body) == ["graphql_validation_failed"]
 

@@ -6,9 +6,7 @@ rows uniquely and reads back only those, through the API."""
 
 from __future__ import annotations
 
-import base64
 import datetime
-import uuid
 
 import pytest
 
@@ -27,54 +25,48 @@ MUTATIONS = {
     "workLogRecord": ("WorkLogRecordInput", "workLog { id }"),
     "workLogApprove": ("WorkLogApproveInput", "workLog { id }"),
 }
-# Inputs that pass the schema but that the service refuses (or that name nothing): a
-# caller who may run the mutation gets typed errors and nothing is written.
-MISSING = base64.b64encode(b"Worker:alpha:999999999").decode()
-REFUSED_INPUTS = {
-    "workerCreate": {"name": "", "nameKana": "ア", "hourlyRate": 1000, "joinedOn": "2024-04-01"},
-    "workerUpdate": {"id": MISSING},
-    "workerChangeStatus": {"id": MISSING, "status": "TRAINING"},
-    "workerSetAvailability": {"id": MISSING, "windows": []},
-    "clientCreate": {"name": "", "kind": "MUNICIPALITY"},
-    "clientUpdate": {"id": base64.b64encode(b"Client:alpha:999999999").decode()},
-    "orderCreate": {
-        "clientId": base64.b64encode(b"Client:alpha:999999999").decode(),
-        "title": "x",
-        "category": "DATA_ENTRY",
-        "contractType": "HOURLY",
-        "unitPrice": 1,
-        "estimatedMinutes": 1,
-        "receivedOn": "2024-04-01",
-        "dueOn": "2024-04-02",
-    },
-    "orderUpdate": {"id": base64.b64encode(b"Order:alpha:999999999").decode()},
-    "orderTransition": {
-        "id": base64.b64encode(b"Order:alpha:999999999").decode(),
-        "toStatus": "IN_PROGRESS",
-    },
-    "assignmentCreate": {
-        "orderId": base64.b64encode(b"Order:alpha:999999999").decode(),
-        "workerId": MISSING,
-    },
-    "workLogRecord": {
-        "assignmentId": base64.b64encode(b"Assignment:alpha:999999999").decode(),
-        "workDate": "2024-05-01",
-        "minutes": 60,
-    },
-    "workLogApprove": {"id": base64.b64encode(b"WorkLog:alpha:999999999").decode()},
-}
 
 
-def gid(type_name: str, region: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{region}:{pk}".encode()).decode()
+@pytest.fixture
+def refused_inputs(gid):
+    """Per mutation, an input that passes the schema but that the service refuses (or that
+    names nothing): a caller who may run the mutation gets typed errors, nothing is written."""
 
+    def missing(type_name):
+        return gid(type_name, "alpha", 999_999_999)
 
-def unique(prefix="Mut") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def codes(body) -> list[str]:
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
+    return {
+        "workerCreate": {
+            "name": "",
+            "nameKana": "ア",
+            "hourlyRate": 1000,
+            "joinedOn": "2024-04-01",
+        },
+        "workerUpdate": {"id": missing("Worker")},
+        "workerChangeStatus": {"id": missing("Worker"), "status": "TRAINING"},
+        "workerSetAvailability": {"id": missing("Worker"), "windows": []},
+        "clientCreate": {"name": "", "kind": "MUNICIPALITY"},
+        "clientUpdate": {"id": missing("Client")},
+        "orderCreate": {
+            "clientId": missing("Client"),
+            "title": "x",
+            "category": "DATA_ENTRY",
+            "contractType": "HOURLY",
+            "unitPrice": 1,
+            "estimatedMinutes": 1,
+            "receivedOn": "2024-04-01",
+            "dueOn": "2024-04-02",
+        },
+        "orderUpdate": {"id": missing("Order")},
+        "orderTransition": {"id": missing("Order"), "toStatus": "IN_PROGRESS"},
+        "assignmentCreate": {"orderId": missing("Order"), "workerId": missing("Worker")},
+        "workLogRecord": {
+            "assignmentId": missing("Assignment"),
+            "workDate": "2024-05-01",
+            "minutes": 60,
+        },
+        "workLogApprove": {"id": missing("WorkLog")},
+    }
 
 
 def document(name: str, payload: str | None = None) -> str:
@@ -132,16 +124,16 @@ def read(api, query, variables=None, as_user="alpha_admin"):
         if not (name == "workLogApprove" and user == "alpha_staff")
     ],
 )
-def test_region_users_reach_the_service_and_get_typed_errors(mutate, name, user):
-    result = mutate(name, REFUSED_INPUTS[name], as_user=user)
+def test_region_users_reach_the_service_and_get_typed_errors(mutate, name, user, refused_inputs):
+    result = mutate(name, refused_inputs[name], as_user=user)
     assert result["errors"], result
     assert all(error["code"] for error in result["errors"])
 
 
-def test_staff_may_not_approve_work_logs(api):
+def test_staff_may_not_approve_work_logs(api, codes, refused_inputs):
     status, body = api(
         document("workLogApprove"),
-        {"input": REFUSED_INPUTS["workLogApprove"]},
+        {"input": refused_inputs["workLogApprove"]},
         as_user="alpha_staff",
     )
     assert status == 200
@@ -150,8 +142,8 @@ def test_staff_may_not_approve_work_logs(api):
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
-def test_anonymous_may_call_no_mutation(api, name):
-    status, body = api(document(name), {"input": REFUSED_INPUTS[name]}, as_user=None)
+def test_anonymous_may_call_no_mutation(api, name, codes, refused_inputs):
+    status, body = api(document(name), {"input": refused_inputs[name]}, as_user=None)
     assert status == 200
     assert codes(body) == ["permission_denied"]
     assert body["data"][name] is None
@@ -159,8 +151,8 @@ def test_anonymous_may_call_no_mutation(api, name):
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 @pytest.mark.parametrize("user", ["beta_admin", "coordinator"])
-def test_users_of_another_region_or_the_hub_are_refused(api, name, user):
-    status, _body = api(document(name), {"input": REFUSED_INPUTS[name]}, as_user=user)
+def test_users_of_another_region_or_the_hub_are_refused(api, name, user, refused_inputs):
+    status, _body = api(document(name), {"input": refused_inputs[name]}, as_user=user)
     assert status == 401
 
 
@@ -181,8 +173,8 @@ def _worker_input(name, **extra):
     }
 
 
-def test_bad_worker_input_is_a_typed_error_and_writes_nothing(api, mutate):
-    name = unique()
+def test_bad_worker_input_is_a_typed_error_and_writes_nothing(api, mutate, unique):
+    name = unique("Mut")
     result = mutate("workerCreate", _worker_input(name, nameKana="kana"))
     assert result["worker"] is None
     assert [(error["field"], error["code"]) for error in result["errors"]] == [
@@ -196,9 +188,11 @@ def test_bad_worker_input_is_a_typed_error_and_writes_nothing(api, mutate):
     assert read(api, WORKERS_NAMED, {"s": name})["workers"]["totalCount"] == 0
 
 
-def test_bad_order_input_is_a_typed_error_and_writes_nothing(api, mutate):
-    client = done(mutate("clientCreate", {"name": unique(), "kind": "LOCAL_COMPANY"}))["client"]
-    title = unique()
+def test_bad_order_input_is_a_typed_error_and_writes_nothing(api, mutate, gid, unique):
+    client = done(mutate("clientCreate", {"name": unique("Mut"), "kind": "LOCAL_COMPANY"}))[
+        "client"
+    ]
+    title = unique("Mut")
     base = {
         "clientId": client["id"],
         "title": title,
@@ -224,8 +218,8 @@ def test_bad_order_input_is_a_typed_error_and_writes_nothing(api, mutate):
     assert read(api, ORDERS_NAMED, {"s": title})["orders"]["totalCount"] == 1
 
 
-def test_bad_client_input_is_a_typed_error_and_writes_nothing(api, mutate):
-    name = unique()
+def test_bad_client_input_is_a_typed_error_and_writes_nothing(api, mutate, unique):
+    name = unique("Mut")
     result = mutate(
         "clientCreate", {"name": name, "kind": "URBAN_COMPANY", "corporateNumber": "123"}
     )
@@ -233,8 +227,8 @@ def test_bad_client_input_is_a_typed_error_and_writes_nothing(api, mutate):
     assert read(api, CLIENTS_NAMED, {"s": name})["clients"]["totalCount"] == 0
 
 
-def test_wrong_input_types_are_400_and_write_nothing(api):
-    name = unique()
+def test_wrong_input_types_are_400_and_write_nothing(api, unique, codes):
+    name = unique("Mut")
     status, body = api(document("workerCreate"), {"input": _worker_input(name, hourlyRate="a lot")})
     assert status == 400 and codes(body) == ["bad_input"]
     status, body = api(document("orderTransition"), {"input": {"id": "x", "toStatus": "paid"}})
@@ -247,8 +241,8 @@ def test_wrong_input_types_are_400_and_write_nothing(api):
 SENSITIVE_READ = "query($id: ID!) { worker(id: $id) { name constraintReason constraintNote } }"
 
 
-def test_staff_may_not_set_the_constraint_fields(api, mutate):
-    name = unique()
+def test_staff_may_not_set_the_constraint_fields(api, mutate, unique, codes):
+    name = unique("Mut")
     _status, body = api(
         document("workerCreate"),
         {"input": _worker_input(name, constraintReason="HEALTH")},
@@ -269,8 +263,8 @@ def test_staff_may_not_set_the_constraint_fields(api, mutate):
         assert codes(body) == ["permission_denied"]
 
 
-def test_the_admin_sets_and_clears_the_constraint_fields(api, mutate):
-    name = unique()
+def test_the_admin_sets_and_clears_the_constraint_fields(api, mutate, unique):
+    name = unique("Mut")
     worker = done(
         mutate(
             "workerCreate",
@@ -291,8 +285,8 @@ def test_the_admin_sets_and_clears_the_constraint_fields(api, mutate):
 # --- workers and clients ---------------------------------------------------------------------
 
 
-def test_worker_update_status_and_availability(api, mutate):
-    name = unique()
+def test_worker_update_status_and_availability(api, mutate, unique):
+    name = unique("Mut")
     worker = done(mutate("workerCreate", _worker_input(name), as_user="alpha_staff"))["worker"]
     updated = done(
         mutate(
@@ -333,8 +327,10 @@ def test_worker_update_status_and_availability(api, mutate):
     assert len(kept["worker"]["availability"]) == 2
 
 
-def test_client_update(api, mutate):
-    client = done(mutate("clientCreate", {"name": unique(), "kind": "LOCAL_COMPANY"}))["client"]
+def test_client_update(api, mutate, gid, unique):
+    client = done(mutate("clientCreate", {"name": unique("Mut"), "kind": "LOCAL_COMPANY"}))[
+        "client"
+    ]
     result = mutate(
         "clientUpdate",
         {"id": client["id"], "kind": "MUNICIPALITY", "contactName": "山田"},
@@ -346,7 +342,9 @@ def test_client_update(api, mutate):
     assert [(error["field"], error["code"]) for error in result["errors"]] == [("id", "not_found")]
 
 
-def test_another_regions_ids_in_mutations_are_not_found_and_touch_nothing(api, fed, graphql_http):
+def test_another_regions_ids_in_mutations_are_not_found_and_touch_nothing(
+    api, fed, graphql_http, gid
+):
     for name, values, field in [
         ("workerUpdate", {"id": gid("Worker", "beta", 1), "name": "乗っ取り"}, "id"),
         ("orderTransition", {"id": gid("Order", "beta", 1), "toStatus": "CANCELLED"}, "id"),
@@ -398,7 +396,7 @@ def _client_order(mutate, tag, kind, terms, payload="order { id }", *, as_user="
     return done(mutate("orderCreate", values, payload, as_user=as_user))["order"]
 
 
-def test_the_whole_order_life_cycle(api, mutate):
+def test_the_whole_order_life_cycle(api, mutate, unique):
     tag = unique("Life")
     order = _client_order(
         mutate,
@@ -543,7 +541,7 @@ def test_the_whole_order_life_cycle(api, mutate):
     ) == ("2024-05-03", "2024-05-10", "2024-05-12", "2024-05-31", "2024-06-30", None)
 
 
-def test_a_cancelled_order_takes_no_work(api, mutate):
+def test_a_cancelled_order_takes_no_work(api, mutate, unique):
     tag = unique("Cancel")
     order = _client_order(
         mutate,
@@ -587,7 +585,7 @@ def test_a_cancelled_order_takes_no_work(api, mutate):
     ]
 
 
-def test_assigning_work_under_the_freelance_act_issues_its_notice(api, mutate):
+def test_assigning_work_under_the_freelance_act_issues_its_notice(api, mutate, unique):
     tag = unique("Act")
     order = _client_order(
         mutate,

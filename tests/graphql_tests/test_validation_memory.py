@@ -24,10 +24,6 @@ UNUSED_FRAGMENT = "query { regions { code } } fragment Unused on Region { name }
 UNKNOWN_FIELD = "query { regions { code nope } }"
 
 
-def codes_of(body):
-    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
-
-
 @pytest.fixture
 def hub_post(graphql_http, fed):
     def _post(query, variables=None):
@@ -38,10 +34,10 @@ def hub_post(graphql_http, fed):
 
 
 @pytest.mark.parametrize("query", [UNUSED_FRAGMENT, UNKNOWN_FIELD])
-def test_an_invalid_document_is_refused_every_time(hub_post, query):
+def test_an_invalid_document_is_refused_every_time(hub_post, query, codes):
     answers = [hub_post(query) for _ in range(3)]
     assert [status for status, _body in answers] == [400, 400, 400]
-    assert all(codes_of(body) == ["graphql_validation_failed"] for _status, body in answers)
+    assert all(codes(body) == ["graphql_validation_failed"] for _status, body in answers)
     assert answers[0][1] == answers[1][1] == answers[2][1]
 
 
@@ -63,17 +59,17 @@ def test_a_remembered_document_with_fragments_runs_as_the_first_time(hub_post):
     assert [hub_post(query) for _ in range(2)] == [first, first]
 
 
-def test_a_document_valid_on_the_hub_is_still_refused_on_a_region(graphql_http, fed):
+def test_a_document_valid_on_the_hub_is_still_refused_on_a_region(graphql_http, fed, codes):
     query = "query ($y: Int!) { report(fiscalYear: $y) { fiscalYear } }"
     hub = graphql_http(fed.hub, query, as_user="leader", variables={"y": 2024})
     assert hub.status_code == 200, hub.text
     for _ in range(2):
         region = graphql_http(fed.alpha, query, as_user="alpha_admin", variables={"y": 2024})
         assert region.status_code == 400
-        assert codes_of(region.json()) == ["graphql_validation_failed"]
+        assert codes(region.json()) == ["graphql_validation_failed"]
 
 
-def test_tighter_limits_refuse_a_document_that_passed_under_looser_ones(fed):
+def test_tighter_limits_refuse_a_document_that_passed_under_looser_ones(fed, codes):
     query = "query { regions { code } }"
     cache.clear()
     client = Client(HTTP_HOST=fed.hub.host, HTTP_AUTHORIZATION=f"Bearer {fed.token('coordinator')}")
@@ -87,7 +83,7 @@ def test_tighter_limits_refuse_a_document_that_passed_under_looser_ones(fed):
     with override_settings(KADO_GRAPHQL_MAX_DEPTH=1):
         status, body = send()
     assert status == 400
-    assert codes_of(body) == ["query_too_deep"]
+    assert codes(body) == ["query_too_deep"]
     assert send()[0] == 200
 
 
@@ -120,12 +116,12 @@ def test_the_memory_is_bounded():
     assert len(passed_documents._by_schema[schema]) == passed_documents.size
 
 
-def test_the_variables_pass_runs_for_a_remembered_document(hub_post):
+def test_the_variables_pass_runs_for_a_remembered_document(hub_post, codes):
     query = "query ($n: Int!) { orders(first: $n) { totalCount edges { node { id } } } }"
     assert hub_post(query, {"n": 5})[0] == 200
     assert hub_post(query, {"n": 5})[0] == 200  # remembered now
     status, body = hub_post(query, {"n": 101})
-    assert status == 400 and codes_of(body) == ["bad_input"]
+    assert status == 400 and codes(body) == ["bad_input"]
     assert body["errors"][0]["extensions"]["field"] == "first"
 
 

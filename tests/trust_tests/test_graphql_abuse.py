@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -369,26 +368,9 @@ def test_graphql_cop_attacks_are_refused_over_http(
         assert '"data"' not in response.text or '"data": null' in response.text
 
 
-def test_a_cookie_session_must_prove_csrf_over_http(http_server, fed, figures):
+def test_a_cookie_session_must_prove_csrf_over_http(http_server, fed, figures, http_login):
     """A signed-in browser's cookie alone cannot post GraphQL (a cross-site page could)."""
-    http = http_server.session(fed.alpha)
-    page = http.get(f"{http_server.url}/login/", timeout=30)
-    token = http.cookies.get("csrftoken") or re.search(
-        r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text
-    ).group(1)
-    login = http.post(
-        f"{http_server.url}/login/",
-        data={
-            "username": "admin@alpha.test",
-            "password": "kado-test-pass-2026",
-            "csrfmiddlewaretoken": token,
-        },
-        headers={"Referer": f"http://{http_server.host(fed.alpha)}/login/"},
-        timeout=30,
-        allow_redirects=False,
-    )
-    assert login.status_code == 302, login.text[:300]
-    assert "sessionid" in http.cookies
+    http = http_login(fed.alpha, "alpha_admin")
     body = _json("{ region { code } }")
     forged = http.post(
         f"{http_server.url}/graphql",
