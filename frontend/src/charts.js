@@ -62,6 +62,7 @@ function option(spec, colours) {
     type: "value",
     axisLabel: { formatter: format, hideOverlap: true, ...font },
     splitNumber: 4,
+    minInterval: 1, // people, yen and hours: never a tick at half a person
     splitLine: { lineStyle: { color: colours.grid } },
   };
   const categoryAxis = {

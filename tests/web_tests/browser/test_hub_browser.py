@@ -123,6 +123,22 @@ def test_a_leader_reads_the_dashboard_and_downloads_its_reports(site):
     expect(page.locator("#table-trend")).to_contain_text("平成27年度")
     expect(page.locator("#table-trend")).to_contain_text("令和元年度")
     expect(page.locator(".chart svg")).to_have_count(8)  # drawn by charts.js
+    # People, yen and hours are counted in whole units: no axis ticks at 0.5 of a person.
+    ticks = page.evaluate(
+        """() => [...document.querySelectorAll("[data-chart]")].flatMap((element) => {
+            const model = window.echarts.getInstanceByDom(element).getModel();
+            const values = [];
+            for (const kind of ["xAxis", "yAxis"]) {
+                model.eachComponent(kind, (axis) => {
+                    if (axis.get("type") === "value") {
+                        values.push(...axis.axis.scale.getTicks().map((tick) => tick.value));
+                    }
+                });
+            }
+            return values;
+        })"""
+    )
+    assert ticks and all(value == int(value) for value in ticks), ticks
     site.axe("hub-leadership")
 
     workbook = load_workbook(io.BytesIO(_download(page, "#regions a[href*='regions.xlsx']")))
