@@ -4,9 +4,11 @@ payment within 60 days and the at-risk flag, accommodation requests, 30 days' no
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from kado_platform.audit.models import AuditEntry
 from kado_platform.core.errors import DomainError
@@ -58,6 +60,18 @@ def test_notice_states_every_required_item(make, admin):
     assert notice_exists_for(assignment)
     entry = AuditEntry.objects.filter(action="commission_notice.issue").latest("id")
     assert assignment.worker.name not in str(entry.changes)
+
+
+def test_notice_is_in_japanese_whatever_language_the_issuer_browses_in(make, admin):
+    assignment = make.assignment()  # AI annotation, 画像アノテーション
+    with translation.override("en"):
+        notice = commission_notice_issue(assignment=assignment, acting_user=admin)
+
+    label = "AI教師データ作成（画像アノテーション）"
+    assert notice.content == f"画像アノテーション（{label}）"
+    assert f"給付の内容: 画像アノテーション（{label}）" in notice.body
+    assert "training" not in notice.body
+    assert re.findall(r"[A-Za-z]{3,}", notice.body) == []  # "AI" is part of the label
 
 
 def test_payment_at_most_60_days_after_delivery(make, admin):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from kado_platform.audit.models import AuditEntry
 from kado_platform.core.errors import DomainError
 from kado_tenants.orders.categories import Category
+from kado_tenants.orders.choices import ContractType
 from kado_tenants.orders.models import WorkLog
 from kado_tenants.orders.services import worklog_approve, worklog_record
 from kado_tenants.payouts import money
@@ -20,11 +21,14 @@ from kado_tenants.payouts.models import (
     PayoutWorkLog,
 )
 from kado_tenants.payouts.services import (
+    commission_notice_issue,
+    deliverable_pay_record,
     payout_statement_approve,
     payout_statement_update,
     payout_statements_generate,
     withholding_category_set,
 )
+from kado_tenants.workforce.services import worker_update
 
 MAY = datetime.date(2023, 5, 1)
 # 法人番号 with a valid check digit (conftest), as a T-number.
@@ -265,3 +269,98 @@ def test_audit_of_a_statement_has_amounts_not_names(make, admin):
     entry = AuditEntry.objects.filter(action="payout_statement.generate").latest("id")
     assert entry.changes["net_amount"] == statement.net_amount
     assert assignment.worker.name not in str(entry.changes)
+
+
+# --- the rate of the 3条通知 governs --------------------------------------------------------
+
+
+def statement_of(worker, admin):
+    """The worker's May statement (other tests' committed rows may be drafted alongside)."""
+    made = payout_statements_generate(month=MAY, acting_user=admin)
+    [statement] = [statement for statement in made if statement.worker_id == worker.pk]
+    return statement
+
+
+def test_work_is_paid_at_the_notice_rate_after_the_worker_rate_changes(make, admin):
+    worker = make.active_worker(hourly_rate=1_200)
+    assignment = make.assignment(worker=worker)
+    notice = commission_notice_issue(assignment=assignment, acting_user=admin)
+    assert notice.hourly_rate == 1_200
+    worker_update(worker=worker, hourly_rate=900, acting_user=admin)  # a cut, after the notice
+    log(make, admin, assignment, 11, 60)
+
+    statement = statement_of(worker, admin)
+
+    [line] = statement.lines.all()
+    assert (line.minutes, line.unit_price, line.amount) == (60, 1_200, 1_200)
+    assert (statement.hourly_rate, statement.fee, statement.net_amount) == (1_200, 1_200, 1_200)
+
+
+def test_each_commission_is_paid_at_its_own_notice_rate_in_one_statement(make, admin):
+    worker = make.active_worker(hourly_rate=1_000, invoice_registration_number=T_NUMBER)
+    annotation = make.assignment(worker=worker)  # AI annotation: withholds (below)
+    commission_notice_issue(assignment=annotation, acting_user=admin)  # 1,000 yen/h
+    worker_update(worker=worker, hourly_rate=1_500, acting_user=admin)
+    entry = make.assignment(
+        worker=worker, order=make.order(category=Category.DATA_ENTRY, title="入力")
+    )
+    commission_notice_issue(assignment=entry, acting_user=admin)  # 1,500 yen/h
+    pieces = make.assignment(
+        worker=worker,
+        order=make.order(contract_type=ContractType.PER_DELIVERABLE, unit_price=500, quantity=10),
+    )
+    commission_notice_issue(assignment=pieces, amount=3_000, acting_user=admin)
+    worker_update(worker=worker, hourly_rate=2_000, acting_user=admin)  # neither notice's rate
+    withholding_category_set(category=Category.AI_ANNOTATION, withholds=True, acting_user=admin)
+    log(make, admin, annotation, 11, 90)
+    log(make, admin, annotation, 12, 35)
+    log(make, admin, entry, 13, 47)
+    deliverable_pay_record(
+        assignment=pieces,
+        description="アノテーション 6件",
+        quantity=6,
+        unit_price=500,
+        received_on=datetime.date(2023, 5, 20),
+        acting_user=admin,
+    )
+
+    statement = statement_of(worker, admin)
+
+    lines = {line.order_id: line for line in statement.lines.all()}
+    assert len(lines) == 3
+    hourly = lines[annotation.order_id]
+    assert (hourly.minutes, hourly.unit_price, hourly.amount) == (125, 1_000, 2_083)  # 2,083.33
+    assert hourly.withholding is True
+    other = lines[entry.order_id]
+    assert (other.minutes, other.unit_price, other.amount) == (47, 1_500, 1_175)  # 70,500 / 60
+    assert other.withholding is False
+    deliverable = lines[pieces.order_id]
+    assert (deliverable.kind, deliverable.unit_price, deliverable.quantity) == (
+        "deliverable",
+        500,
+        6,
+    )
+    assert (deliverable.amount, deliverable.withholding) == (3_000, True)
+    assert statement.fee == 6_258  # 2,083 + 1,175 + 3,000
+    assert statement.consumption_tax == 625  # 625.8 floored
+    assert statement.withholding_base == 5_083  # 2,083 + 3,000
+    assert statement.withholding_tax == 518  # 5,083 × 10.21% = 518.97… floored
+    assert statement.net_amount == 6_365  # 6,258 + 625 − 518
+    assert statement.hourly_rate == 1_000  # 125 of the 172 minutes were paid at it
+
+    approved = payout_statement_approve(statement=statement, acting_user=admin)
+    assert approved.status == "approved"  # the totals add up to the lines
+
+
+def test_work_without_a_notice_is_paid_at_the_current_rate(make, admin):
+    """Commissioned before the Act (2023): no notice fixed a rate, so the worker's applies."""
+    worker = make.active_worker(hourly_rate=1_000)
+    assignment = make.assignment(worker=worker)
+    worker_update(worker=worker, hourly_rate=1_300, acting_user=admin)
+    log(make, admin, assignment, 11, 30)
+
+    statement = statement_of(worker, admin)
+
+    [line] = statement.lines.all()
+    assert (line.minutes, line.unit_price, line.amount) == (30, 1_300, 650)
+    assert (statement.hourly_rate, statement.fee) == (1_300, 650)

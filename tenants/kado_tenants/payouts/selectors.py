@@ -129,6 +129,20 @@ def notice_exists_for(assignment) -> bool:
     ).exists()
 
 
+def notice_hourly_rates(assignment_ids) -> dict[int, int]:
+    """The hourly rate each assignment's 3条通知 stated, by assignment id.
+
+    The notice fixes the terms of its commission (Freelance Act art. 3): work under it is
+    paid at that rate whatever the worker's rate became later. Assignments without a
+    notice, or whose notice states a fixed amount instead, are absent.
+    """
+    return dict(
+        CommissionNotice.objects.filter(
+            assignment_id__in=list(assignment_ids), hourly_rate__isnull=False
+        ).values_list("assignment_id", "hourly_rate")
+    )
+
+
 def commission_notice_get(*, assignment=None, pk=None) -> CommissionNotice | None:
     notices = CommissionNotice.objects.select_related("assignment", "assignment__order")
     if assignment is not None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kado_platform.audit.services import audit_record
@@ -55,6 +55,7 @@ from kado_tenants.payouts.models import (
 )
 from kado_tenants.payouts.selectors import (
     notice_exists_for,
+    notice_hourly_rates,
     payout_settings_get,
     relationship_is_continuous,
     relationship_started_on,
@@ -375,17 +376,31 @@ def due_date_for(closing_on: datetime.date, settings: PayoutSettings) -> datetim
     return max(due, closing_on)
 
 
+def hourly_rate_for(assignment, worker: Worker, notice_rates: dict[int, int]) -> int:
+    """The rate work under an assignment is paid at: the one its 3条通知 stated.
+
+    The notice fixes the terms of the commission (Freelance Act art. 3), so a later change
+    of the worker's rate applies to new commissions only. Work whose assignment has no
+    notice stating a rate (commissioned before the Act, when no notice was issued) is
+    paid at the worker's current rate, as it always was.
+    """
+    return notice_rates.get(assignment.pk, worker.hourly_rate)
+
+
 def _lines_for(
-    worker: Worker, logs, deliverables, *, closing_on, withholding
+    worker: Worker, logs, deliverables, *, closing_on, withholding, notice_rates
 ) -> list[tuple[PayoutLine, list[WorkLog]]]:
-    """Unsaved lines, each with the work logs it pays: hourly lines (one per order,
-    minutes summed, then one floor) and deliverable lines (no work logs)."""
+    """Unsaved lines, each with the work logs it pays: hourly lines (one per order, that
+    is one assignment, at its notice's rate; minutes summed, then one floor) and
+    deliverable lines (the unit price recorded on receipt; no work logs)."""
     per_order: dict[int, list[WorkLog]] = defaultdict(list)
     for log in logs:
         per_order[log.assignment.order_id].append(log)
     lines = []
     for order_logs in per_order.values():
-        order = order_logs[0].assignment.order
+        assignment = order_logs[0].assignment
+        order = assignment.order
+        rate = hourly_rate_for(assignment, worker, notice_rates)
         minutes = sum(log.minutes for log in order_logs)
         line = PayoutLine(
             kind=LineKind.HOURLY,
@@ -393,9 +408,9 @@ def _lines_for(
             category=order.category,
             description=f"{order.reference} {order.title}"[:200],
             minutes=minutes,
-            unit_price=worker.hourly_rate,
+            unit_price=rate,
             quantity=1,
-            amount=money.hourly_amount(worker.hourly_rate, minutes),
+            amount=money.hourly_amount(rate, minutes),
             withholding=order.category in withholding,
             # Services paid on a monthly closing agreed in the 3条通知 count as received
             # on the closing day (the JFTC's reading of art. 4 for monthly closing).
@@ -419,6 +434,20 @@ def _lines_for(
         )
         lines.append((line, []))
     return lines
+
+
+def statement_hourly_rate(lines, worker: Worker) -> int:
+    """The hourly rate a statement shows: that of its hourly lines when they share one;
+    with several (commissions on different terms), the rate most of the minutes were
+    paid at, the higher on a tie; each line shows its own. A statement of deliverables
+    only shows the worker's current rate."""
+    minutes_at: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.kind == LineKind.HOURLY:
+            minutes_at[line.unit_price] += line.minutes
+    if not minutes_at:
+        return worker.hourly_rate
+    return max(minutes_at, key=lambda rate: (minutes_at[rate], rate))
 
 
 def statement_totals(lines, *, registered: bool) -> dict[str, int]:
@@ -491,6 +520,7 @@ def payout_statements_generate(
         by_worker_pays[pay.assignment.worker_id].append(pay)
     worker_ids = sorted(set(by_worker_logs) | set(by_worker_pays))
     workers = Worker.objects.in_bulk(worker_ids)
+    notice_rates = notice_hourly_rates({log.assignment_id for log in logs})
     last_sequence = dict(
         PayoutStatement.objects.filter(month=first, worker_id__in=worker_ids)
         .values_list("worker_id")
@@ -506,6 +536,7 @@ def payout_statements_generate(
             by_worker_pays[worker_id],
             closing_on=closing_on,
             withholding=withholding,
+            notice_rates=notice_rates,
         )
         lines = [line for line, _logs in paid]
         registered = bool(worker.invoice_registration_number)
@@ -518,7 +549,7 @@ def payout_statements_generate(
             statement = PayoutStatement(worker=worker, month=first, sequence=sequence)
         statement.status = StatementStatus.DRAFT
         statement.closing_on = closing_on
-        statement.hourly_rate = worker.hourly_rate
+        statement.hourly_rate = statement_hourly_rate(lines, worker)
         statement.invoice_registration_number = worker.invoice_registration_number
         statement.first_received_on = first_received_on
         statement.payment_deadline = deadline
@@ -951,6 +982,10 @@ def commission_notice_issue(
         hourly_rate = None
         computation = f"{_yen(amount)}（消費税別。源泉徴収の対象となる業務は所得税等を控除）"
         terms = "成果物の受領後、上記期日払い"
+    # The notice is a legal document given in Japanese, whatever language the person
+    # issuing it browses in: the category's label is rendered in Japanese.
+    with translation.override("ja"):
+        default_content = f"{order.title}（{Category(order.category).label}）"
     notice = CommissionNotice(
         assignment=assignment,
         principal_name=_text(settings.principal_name)
@@ -958,7 +993,7 @@ def commission_notice_issue(
         or "委託事業者",
         worker_name=worker.name,
         commissioned_on=commissioned_on,
-        content=_text(content) or f"{order.title}（{Category(order.category).label}）",
+        content=_text(content) or default_content,
         delivery_on=delivery_on,
         delivery_place=_text(delivery_place)
         or "電磁的方法による提出（委託事業者の指定するシステム）",
@@ -971,7 +1006,8 @@ def commission_notice_issue(
         payment_method=_text(payment_method) or settings.payment_method,
         issued_by_id=getattr(acting_user, "pk", None),
     )
-    notice.body = _notice_body(notice, order)
+    with translation.override("ja"):
+        notice.body = _notice_body(notice, order)
     validate(notice)
     notice.save()
     audit_record(
