@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from kado_platform.audit.models import AuditEntry
+from kado_platform.core.errors import DomainError
 from kado_platform.core.fields import cipher
 from kado_tenants.workforce.models import AvailabilityWindow, Worker, WorkerStatus
 from kado_tenants.workforce.selectors import (
@@ -18,6 +19,8 @@ from kado_tenants.workforce.selectors import (
 from kado_tenants.workforce.services import (
     WORKER_TRANSITIONS,
     availability_set,
+    check_date,
+    check_whole_number,
     skill_create,
     worker_change_status,
     worker_create,
@@ -157,6 +160,27 @@ def test_worker_created_with_a_later_status_records_that_status(alpha):
 )
 def test_worker_create_refusals(alpha, refused, overrides, code, field):
     refused(lambda: worker_create(**_worker_fields(**overrides)), code=code, field=field)
+
+
+@pytest.mark.parametrize(
+    ("check", "field", "message"),
+    [
+        (lambda: check_whole_number(0, field="hourly_rate", minimum=1), "hourly_rate",
+         "「時間単価（円）」は1以上にしてください。"),
+        (lambda: check_whole_number(90.5, field="unit_price"), "unit_price",
+         "「単価（円）」は整数で入力してください。"),
+        (lambda: check_whole_number(100_001, field="minutes", maximum=100_000), "minutes",
+         "「時間（分）」は100000以下にしてください。"),
+        (lambda: check_date("2023-04-01", field="joined_on"), "joined_on",
+         "「参加日」は日付で入力してください。"),
+    ],
+)  # fmt: skip
+def test_a_refusal_names_the_field_as_the_forms_do_not_as_the_code_does(check, field, message):
+    from django.utils import translation
+
+    with translation.override("ja"), pytest.raises(DomainError) as refused:
+        check()
+    assert (refused.value.field, refused.value.message) == (field, message)
 
 
 def test_adjacent_windows_are_not_an_overlap(alpha):

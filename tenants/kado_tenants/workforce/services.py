@@ -7,9 +7,12 @@ and records one audit entry that names fields but never copies personal data.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 from collections.abc import Iterable
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +64,23 @@ def worker_can_change_status(current: str, target: str) -> bool:
 # --- checks shared by the region services ------------------------------------------
 
 
+@functools.cache
+def field_label(field: str):
+    """How a message names a field: the label the forms show (Japanese through the
+    catalogue), taken from the first region model that has the field; the code's name only
+    when none has it."""
+    for model in apps.get_models():
+        if not model.__module__.startswith("kado_tenants."):
+            continue
+        try:
+            label = getattr(model._meta.get_field(field), "verbose_name", None)
+        except FieldDoesNotExist:
+            continue
+        if label:  # a reverse relation has none
+            return label
+    return field
+
+
 def check_whole_number(
     value, *, field: str, minimum: int | None = None, maximum: int | None = None
 ) -> int:
@@ -70,21 +90,21 @@ def check_whole_number(
             "not_whole_number",
             _("“%(field)s” must be a whole number."),
             field=field,
-            params={"field": field},
+            params={"field": field_label(field)},
         )
     if minimum is not None and value < minimum:
         raise DomainError(
             "min_value",
             _("“%(field)s” must be at least %(limit)s."),
             field=field,
-            params={"field": field, "limit": minimum},
+            params={"field": field_label(field), "limit": minimum},
         )
     if maximum is not None and value > maximum:
         raise DomainError(
             "max_value",
             _("“%(field)s” must be at most %(limit)s."),
             field=field,
-            params={"field": field, "limit": maximum},
+            params={"field": field_label(field), "limit": maximum},
         )
     return value
 
@@ -96,7 +116,7 @@ def check_date(value, *, field: str) -> datetime.date:
             "not_a_date",
             _("“%(field)s” must be a date."),
             field=field,
-            params={"field": field},
+            params={"field": field_label(field)},
         )
     return value
 
