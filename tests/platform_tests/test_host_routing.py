@@ -79,3 +79,13 @@ def test_a_session_made_on_one_region_is_refused_on_another(fed, web):
     response = replay.get("/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_the_session_and_csrf_cookies_belong_to_one_host(http_login, fed):
+    """No Domain attribute: a browser sends alpha's cookies to alpha's host only, never to
+    beta's or the hub's under the same parent domain."""
+    http = http_login(fed.alpha, "alpha_admin")
+    cookies = {cookie.name: cookie for cookie in http.cookies}
+    for name in ("sessionid", "csrftoken"):
+        assert not cookies[name].domain_specified, name
+    assert cookies["sessionid"].has_nonstandard_attr("HttpOnly")
