@@ -15,13 +15,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kado_platform.federation.models import MoneyKind
+from kado_platform.federation.choices import MoneyKind
 from kado_tenants.clients.choices import ClientKind
 from kado_tenants.orders.categories import Category
 from kado_tenants.workforce.choices import WorkerStatus
 from kado_web.japanese import era_label, yen_label
 
-FIRST_FISCAL_YEAR = 2015  # the seed's chart starts here (10M yen), FY2020 reached 200M
+FIRST_FISCAL_YEAR = 2015  # the first year of the program's order figures (10M yen; 200M in FY2020)
 
 #: Kinds of cell: how the page shows a value; the exports keep the raw value.
 TEXT, INT, YEN, MINUTES, FISCAL_YEAR, MONTH = "text", "int", "yen", "minutes", "fy", "month"

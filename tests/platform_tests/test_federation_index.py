@@ -11,7 +11,13 @@ from django.db import connection
 from django.db.models import Sum
 
 from kado_platform.federation.index import index_differences, index_rebuild
-from kado_platform.federation.models import OrderIndexEntry, WorkerIndexEntry, WorkMinutes
+from kado_platform.federation.models import (
+    MoneyIndexEntry,
+    OrderIndexEntry,
+    OutcomeEvent,
+    WorkerIndexEntry,
+    WorkMinutes,
+)
 from kado_platform.federation.sql import INVOICE_TRIGGERS, TRANSFER_TRIGGERS, TRIGGERS
 
 D = datetime.date
@@ -135,12 +141,11 @@ def test_worker_skills_availability_and_journey_reach_the_worker_index(fed, in_r
     assert beta_twin.skill_codes == [] and beta_twin.status == "active"
 
 
+READ_MODEL = (OrderIndexEntry, WorkerIndexEntry, WorkMinutes, MoneyIndexEntry, OutcomeEvent)
+
+
 def test_the_index_holds_no_personal_data(fed):
-    columns = {
-        f.column
-        for model in (OrderIndexEntry, WorkerIndexEntry, WorkMinutes)
-        for f in model._meta.fields
-    }
+    columns = {f.column for model in READ_MODEL for f in model._meta.fields}
     assert not columns & {
         "name",
         "name_kana",
@@ -151,7 +156,7 @@ def test_the_index_holds_no_personal_data(fed):
     }
     names = {"アルファ 花子", "アルファ 太郎", "ベータ 花子", "ベータ 太郎"}
     with connection.cursor() as cursor:
-        for table in ("federation_orderindexentry", "federation_workerindexentry"):
+        for table in (model._meta.db_table for model in READ_MODEL):
             cursor.execute(f"SELECT row_to_json(t)::text FROM public.{table} t")  # noqa: S608
             dump = " ".join(row[0] for row in cursor.fetchall())
             assert not any(name in dump for name in names)

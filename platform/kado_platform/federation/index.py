@@ -36,6 +36,11 @@ _TABLES = {
         ("status", "skill_codes", "weekly_minutes", "joined_on", "employed_on", "returned_on"),
     ),
     "work_minutes": ("federation_workminutes", ("worker_id", "month"), ("minutes",)),
+    "outcomes": (
+        "federation_outcomeevent",
+        ("change_id",),
+        ("worker_id", "kind", "happened_on", "fiscal_year"),
+    ),
     "money": (
         "federation_moneyindexentry",
         ("kind", "source_id"),

@@ -14,6 +14,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kado_platform.federation.choices import MoneyKind
+
 
 class OrderIndexEntry(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
@@ -97,12 +99,6 @@ class WorkMinutes(models.Model):
         return f"{self.region_id}:{self.worker_id} {self.month:%Y-%m} {self.minutes}"
 
 
-class MoneyKind(models.TextChoices):
-    BILLED = "billed", _("Billed")
-    COLLECTED = "collected", _("Collected")
-    PAID_OUT = "paid_out", _("Paid out")
-
-
 class MoneyIndexEntry(models.Model):
     """Money that moved in a region, without counterparties: the report's money totals.
 
@@ -131,6 +127,31 @@ class MoneyIndexEntry(models.Model):
 
     def __str__(self):
         return f"{self.region_id}:{self.kind}:{self.source_id} {self.amount}"
+
+
+class OutcomeEvent(models.Model):
+    """Every dated move of a worker to `employed` or `returned`: the outcomes report.
+
+    A worker's index row keeps only the latest dates; the safety net (employed, back to
+    KADO, employed again) must leave each earlier year's count as it was, so every move
+    is kept here. `change_id` is the region's status-change row.
+    """
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    change_id = models.BigIntegerField()
+    worker_id = models.BigIntegerField()
+    kind = models.CharField(max_length=10)  # the worker status entered: employed, returned
+    happened_on = models.DateField()
+    fiscal_year = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "change_id"], name="outcome_event_unique")
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "kind", "region"])]
+
+    def __str__(self):
+        return f"{self.region_id}:{self.worker_id} {self.kind} {self.happened_on}"
 
 
 class FederatedOrderStatus(models.TextChoices):

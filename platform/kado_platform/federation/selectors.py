@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_months
@@ -15,6 +27,7 @@ from kado_platform.federation.models import (
     MoneyIndexEntry,
     MoneyKind,
     OrderIndexEntry,
+    OutcomeEvent,
     WorkerIndexEntry,
     WorkMinutes,
 )
@@ -135,6 +148,22 @@ def _money_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
     }
 
 
+def _outcomes_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
+    """Workers who moved to employment (or came back) in the year, per (region, kind).
+
+    Counted from every move, not a worker's latest: someone employed this year who later
+    returns and is employed again still counts here. A worker moving twice in one year
+    counts once; a worker is a region and an id, so colliding ids never merge.
+    """
+    return {
+        (row["region_id"], row["kind"]): row["workers"]
+        for row in OutcomeEvent.objects.filter(fiscal_year=fiscal_year)
+        .values("region_id", "kind")
+        .annotate(workers=Count("worker_id", distinct=True))
+        .order_by()
+    }
+
+
 def report(*, fiscal_year: int) -> dict:
     """Leadership's consolidated figures for one fiscal year (cancelled orders excluded)."""
     first, last = fiscal_year_bounds(fiscal_year)
@@ -155,13 +184,9 @@ def report(*, fiscal_year: int) -> dict:
         row["month"]: row["minutes"]
         for row in work.values("month").annotate(minutes=Sum("minutes")).order_by()
     }
-    outcomes = WorkerIndexEntry.objects
-    employed = Counter(
-        outcomes.filter(employed_on__range=(first, last)).values_list("region_id", flat=True)
-    )
-    returned = Counter(
-        outcomes.filter(returned_on__range=(first, last)).values_list("region_id", flat=True)
-    )
+    outcomes = _outcomes_by_region(fiscal_year)
+    employed = {region: n for (region, kind), n in outcomes.items() if kind == "employed"}
+    returned = {region: n for (region, kind), n in outcomes.items() if kind == "returned"}
     by_region_orders = _breakdown(orders, "region_id")
     month_orders = {
         row["month"]: row
@@ -271,8 +296,26 @@ def federated_order_get(*, pk: int) -> FederatedOrder | None:
     return federated_order_list().filter(pk=pk).first()
 
 
+def live_allocations(federated_order) -> QuerySet[Allocation]:
+    """The shares that still count: those whose regional order was not cancelled.
+
+    The index holds each regional order's status, written in the region's own transaction.
+    """
+    cancelled = OrderIndexEntry.objects.filter(
+        region_id=OuterRef("region_id"), order_id=OuterRef("order_id"), status="cancelled"
+    )
+    return Allocation.objects.filter(federated_order=federated_order).exclude(Exists(cancelled))
+
+
+def live_shares(federated_order) -> list[Allocation]:
+    """The live shares among an order's allocations as `federated_order_list` prefetches
+    them (with their regional status): no further query."""
+    return [a for a in federated_order.allocations.all() if a.order_status != "cancelled"]
+
+
 def allocated_totals(federated_order) -> dict:
-    return Allocation.objects.filter(federated_order=federated_order).aggregate(
+    """Minutes, units and yen given to regions so far; cancelled shares give them back."""
+    return live_allocations(federated_order).aggregate(
         minutes=Coalesce(Sum("minutes"), 0),
         units=Coalesce(Sum("units"), 0),
         amount=Coalesce(Sum("amount"), 0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -12,9 +13,10 @@ from kado_platform.audit.services import audit_record
 from kado_platform.core.errors import DomainError, validate
 from kado_platform.core.fiscal import fiscal_year_of
 from kado_platform.federation.models import Allocation, FederatedOrder, FederatedOrderStatus
-from kado_platform.federation.selectors import allocated_totals
+from kado_platform.federation.selectors import allocated_totals, live_allocations
 from kado_tenants.clients.models import ClientKind
 from kado_tenants.orders.categories import Category
+from kado_tenants.orders.lifecycle import STATUS_DATE_FIELDS, OrderStatus, can_transition
 from kado_tenants.orders.models import ContractType
 from kado_tenants.orders.services import order_amount
 
@@ -63,7 +65,8 @@ def federated_order_create(
             raise DomainError(
                 "invalid_choice", _("Choose a valid contract type."), field="contract_type"
             )
-        _positive(unit_price, field="unit_price", allow_zero=True)
+        # Every share is priced from it, and a region's order refuses a zero price.
+        _positive(unit_price, field="unit_price")
         _positive(total_minutes, field="total_minutes")
         _positive(total_units, field="total_units")
         if due_on < received_on:
@@ -116,6 +119,14 @@ def federated_order_create(
         return order
 
 
+def _lock_open(federated_order, message) -> FederatedOrder:
+    """Lock the order's row, so allocating, closing and cancelling queue up, and check it is open."""
+    order = FederatedOrder.objects.select_for_update().get(pk=federated_order.pk)
+    if order.status != FederatedOrderStatus.OPEN:
+        raise DomainError("federated_order_closed", message, field="federated_order")
+    return order
+
+
 @transaction.atomic
 def allocation_create(
     *, federated_order: FederatedOrder, region, minutes: int, units: int = 1, acting_user=None
@@ -127,13 +138,9 @@ def allocation_create(
     exceeded.
     """
     with schema_context(get_public_schema_name()):
-        order = FederatedOrder.objects.select_for_update().get(pk=federated_order.pk)
-        if order.status != FederatedOrderStatus.OPEN:
-            raise DomainError(
-                "federated_order_closed",
-                _("This federated order is no longer open for allocation."),
-                field="federated_order",
-            )
+        order = _lock_open(
+            federated_order, _("This federated order is no longer open for allocation.")
+        )
         if region is None or region.is_federation or region.is_suspended:
             raise DomainError("region_unavailable", _("Choose an active region."), field="region")
         _positive(minutes, field="minutes")
@@ -170,7 +177,10 @@ def allocation_create(
                 field="minutes",
                 params={"left": order.total_amount - allocated["amount"]},
             )
-        if Allocation.objects.filter(federated_order=order, region=region).exists():
+        # One share per region; a share whose regional order was cancelled is replaced:
+        # its row then points at the new regional order (the audit log keeps the old one).
+        previous = Allocation.objects.filter(federated_order=order, region=region).first()
+        if previous is not None and live_allocations(order).filter(pk=previous.pk).exists():
             raise DomainError(
                 "already_allocated",
                 _("This region already has a share of this order."),
@@ -179,26 +189,38 @@ def allocation_create(
         regional = _regional_order_create(
             order=order, region=region, minutes=minutes, units=units, acting_user=acting_user
         )
-        allocation = Allocation.objects.create(
-            federated_order=order,
-            region=region,
-            minutes=minutes,
-            units=units,
-            amount=amount,
-            order_id=regional.pk,
-            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        )
+        created_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        changes = {
+            "federated_order": order.reference,
+            "minutes": minutes,
+            "units": units,
+            "amount": amount,
+            "order_id": regional.pk,
+        }
+        if previous is None:
+            allocation = Allocation.objects.create(
+                federated_order=order,
+                region=region,
+                minutes=minutes,
+                units=units,
+                amount=amount,
+                order_id=regional.pk,
+                created_by=created_by,
+            )
+        else:
+            allocation = previous
+            changes["replaced_order_id"] = previous.order_id
+            allocation.minutes, allocation.units, allocation.amount = minutes, units, amount
+            allocation.order_id, allocation.created_by = regional.pk, created_by
+            allocation.created_at = timezone.now()
+            allocation.save(
+                update_fields=["minutes", "units", "amount", "order_id", "created_by", "created_at"]
+            )
         audit_record(
             action="allocation.create",
             actor=acting_user,
             instance=allocation,
-            changes={
-                "federated_order": order.reference,
-                "minutes": minutes,
-                "units": units,
-                "amount": amount,
-                "order_id": regional.pk,
-            },
+            changes=changes,
             region_code=region.code,
         )
         return allocation
@@ -226,3 +248,140 @@ def _regional_order_create(*, order, region, minutes, units, acting_user):
             federated_order_id=order.pk,
             acting_user=acting_user,
         )
+
+
+# The shares' regional orders, read and locked in their regions.
+DELIVERED_OR_LATER = frozenset(
+    {OrderStatus.DELIVERED, OrderStatus.INSPECTED, OrderStatus.INVOICED, OrderStatus.PAID}
+)
+
+
+def _locked_shares(order: FederatedOrder) -> list[tuple[Allocation, object]]:
+    """Each allocation with its regional order, locked: the region cannot move it meanwhile."""
+    from kado_tenants.orders.models import Order
+
+    shares = []
+    allocations = Allocation.objects.filter(federated_order=order).select_related("region")
+    for allocation in allocations.order_by("region__code"):
+        with schema_context(allocation.region.schema_name):
+            regional = Order.objects.select_for_update().get(pk=allocation.order_id)
+        shares.append((allocation, regional))
+    return shares
+
+
+def _status_changed(
+    order: FederatedOrder, *, to_status: str, action: str, acting_user, changes: dict
+) -> None:
+    from_status = order.status
+    order.status = to_status
+    order.save(update_fields=["status"])
+    audit_record(
+        action=action,
+        actor=acting_user,
+        instance=order,
+        changes={"status": [from_status, to_status], **changes},
+        region_code="",
+    )
+
+
+@transaction.atomic
+def federated_order_close(*, federated_order: FederatedOrder, acting_user=None) -> FederatedOrder:
+    """Close a wide-area order whose work is done: every live share delivered or later.
+
+    Cancelled shares are left out; an order with no live share is cancelled, not closed.
+    Closing ends allocation; the regions go on inspecting and invoicing their orders.
+    """
+    with schema_context(get_public_schema_name()):
+        order = _lock_open(
+            federated_order, _("This federated order is already closed or cancelled.")
+        )
+        live = [
+            (allocation, regional)
+            for allocation, regional in _locked_shares(order)
+            if regional.status != OrderStatus.CANCELLED
+        ]
+        if not live:
+            raise DomainError(
+                "nothing_delivered",
+                _("No region has a share of this order to deliver: cancel it instead."),
+                field="federated_order",
+            )
+        for allocation, regional in live:
+            if regional.status not in DELIVERED_OR_LATER:
+                raise DomainError(
+                    "share_not_delivered",
+                    _("%(region)s has not delivered its share yet."),
+                    field="federated_order",
+                    params={"region": allocation.region.name},
+                )
+        _status_changed(
+            order,
+            to_status=FederatedOrderStatus.CLOSED,
+            action="federated_order.close",
+            acting_user=acting_user,
+            changes={"regions": [allocation.region.code for allocation, _regional in live]},
+        )
+        return order
+
+
+def _cancel_date(regional) -> datetime.date:
+    """Today, or the regional order's latest date when that is later (received in advance)."""
+    stamped = [getattr(regional, field) for field in STATUS_DATE_FIELDS.values()]
+    return max([timezone.localdate(), regional.received_on, *filter(None, stamped)])
+
+
+@transaction.atomic
+def federated_order_cancel(*, federated_order: FederatedOrder, acting_user=None) -> FederatedOrder:
+    """Cancel a wide-area order and, in the same transaction, every regional order of it.
+
+    Refused while any share has work logged (that work is owed to the worker and belongs
+    to the client's bill) or has gone past delivery: the regions settle those first.
+    """
+    from kado_tenants.orders.models import WorkLog
+    from kado_tenants.orders.services import order_transition
+
+    with schema_context(get_public_schema_name()):
+        order = _lock_open(
+            federated_order, _("This federated order is already closed or cancelled.")
+        )
+        to_cancel = []
+        for allocation, regional in _locked_shares(order):
+            if regional.status == OrderStatus.CANCELLED:
+                continue
+            with schema_context(allocation.region.schema_name):
+                worked = WorkLog.objects.filter(assignment__order_id=regional.pk).exists()
+            if worked:
+                raise DomainError(
+                    "share_has_work",
+                    _("%(region)s has logged work on its share: the order cannot be cancelled."),
+                    field="federated_order",
+                    params={"region": allocation.region.name},
+                )
+            if not can_transition(regional.status, OrderStatus.CANCELLED):
+                raise DomainError(
+                    "share_not_cancellable",
+                    _("%(region)s has taken its share past delivery: it cannot be cancelled."),
+                    field="federated_order",
+                    params={"region": allocation.region.name},
+                )
+            to_cancel.append((allocation, regional))
+        for allocation, regional in to_cancel:
+            with schema_context(allocation.region.schema_name):
+                order_transition(
+                    order=regional,
+                    to_status=OrderStatus.CANCELLED,
+                    on_date=_cancel_date(regional),
+                    acting_user=acting_user,
+                )
+        _status_changed(
+            order,
+            to_status=FederatedOrderStatus.CANCELLED,
+            action="federated_order.cancel",
+            acting_user=acting_user,
+            changes={
+                "cancelled_orders": {
+                    allocation.region.code: regional.pk for allocation, regional in to_cancel
+                }
+            },
+        )
+        return order

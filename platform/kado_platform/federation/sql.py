@@ -105,6 +105,41 @@ BEGIN
             employed_on = EXCLUDED.employed_on, returned_on = EXCLUDED.returned_on,
             indexed_at = EXCLUDED.indexed_at
     $sql$, p_schema) USING v_region, p_ids;
+    PERFORM public.kado_index_outcomes(p_schema, p_ids);
+END
+$$;
+
+-- Every move of the given workers to employed or returned, one row per status change:
+-- the worker row above keeps only the latest dates, the outcomes report counts these.
+CREATE OR REPLACE FUNCTION public.kado_index_outcomes(p_schema text, p_ids bigint[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_region bigint := public.kado_region_id(p_schema);
+BEGIN
+    IF v_region IS NULL OR p_ids IS NULL OR cardinality(p_ids) = 0 THEN
+        RETURN;
+    END IF;
+    EXECUTE format($sql$
+        DELETE FROM public.federation_outcomeevent e
+         WHERE e.region_id = $1 AND e.worker_id = ANY($2)
+           AND NOT EXISTS (SELECT 1 FROM %1$I.workforce_workerstatuschange sc
+                            WHERE sc.id = e.change_id AND sc.worker_id = e.worker_id
+                              AND sc.to_status IN ('employed', 'returned'))
+    $sql$, p_schema) USING v_region, p_ids;
+    EXECUTE format($sql$
+        INSERT INTO public.federation_outcomeevent AS e
+            (region_id, change_id, worker_id, kind, happened_on, fiscal_year)
+        SELECT $1, sc.id, sc.worker_id, sc.to_status, sc.changed_on,
+               public.kado_fiscal_year(sc.changed_on)
+          FROM %1$I.workforce_workerstatuschange sc
+         WHERE sc.worker_id = ANY($2) AND sc.to_status IN ('employed', 'returned')
+        ON CONFLICT (region_id, change_id) DO UPDATE SET
+            worker_id = EXCLUDED.worker_id, kind = EXCLUDED.kind,
+            happened_on = EXCLUDED.happened_on, fiscal_year = EXCLUDED.fiscal_year
+          WHERE (e.worker_id, e.kind, e.happened_on, e.fiscal_year)
+                IS DISTINCT FROM (EXCLUDED.worker_id, EXCLUDED.kind, EXCLUDED.happened_on,
+                                  EXCLUDED.fiscal_year)
+    $sql$, p_schema) USING v_region, p_ids;
 END
 $$;
 
@@ -147,6 +182,7 @@ BEGIN
     DELETE FROM public.federation_orderindexentry WHERE region_id = v_region;
     DELETE FROM public.federation_workerindexentry WHERE region_id = v_region;
     DELETE FROM public.federation_workminutes WHERE region_id = v_region;
+    DELETE FROM public.federation_outcomeevent WHERE region_id = v_region;
     EXECUTE format('SELECT ARRAY(SELECT id FROM %I.orders_order)', p_schema) INTO v_orders;
     EXECUTE format('SELECT ARRAY(SELECT id FROM %I.workforce_worker)', p_schema) INTO v_workers;
     EXECUTE format($sql$
@@ -324,6 +360,7 @@ DROP FUNCTION IF EXISTS public.kado_trg_orders();
 DROP FUNCTION IF EXISTS public.kado_index_rebuild(text);
 DROP FUNCTION IF EXISTS public.kado_index_work(text, bigint[], date[]);
 DROP FUNCTION IF EXISTS public.kado_index_workers(text, bigint[]);
+DROP FUNCTION IF EXISTS public.kado_index_outcomes(text, bigint[]);
 DROP FUNCTION IF EXISTS public.kado_index_orders(text, bigint[]);
 DROP FUNCTION IF EXISTS public.kado_fiscal_year(date);
 DROP FUNCTION IF EXISTS public.kado_region_id(text);

@@ -6,7 +6,7 @@ import csv
 import io
 
 from kado_platform.core.storage import deliverable_store
-from kado_platform.federation.models import MoneyKind
+from kado_platform.federation.choices import MoneyKind
 from kado_platform.federation.selectors import report
 from kado_platform.tasks.base import kado_task
 
