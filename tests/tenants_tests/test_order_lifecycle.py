@@ -1,4 +1,5 @@
-"""The order life cycle: every legal step stamps its date, every other step is refused."""
+"""The order life cycle: every legal step stamps its date, every other step is refused;
+invoiced and paid come only from invoicing."""
 
 import datetime
 from collections import deque
@@ -9,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kado_platform.audit.models import AuditEntry
-from kado_tenants.orders.lifecycle import STATUS_DATE_FIELDS, TRANSITIONS, OrderStatus
+from kado_tenants.invoicing.services import invoice_create, invoice_issue, invoice_mark_paid
+from kado_tenants.orders.lifecycle import (
+    STATUS_DATE_FIELDS,
+    TRANSITIONS,
+    OrderStatus,
+    allowed_transitions,
+)
 from kado_tenants.orders.models import Order
 from kado_tenants.orders.selectors import order_status_counts
 from kado_tenants.orders.services import order_transition
@@ -30,10 +37,19 @@ def _path_to(status: str) -> list[str]:
     return routes[status]
 
 
-def _walk(order, status):
+def _walk(order, status, make=None):
+    """Step by step to `status`; invoiced and paid through an invoice, as in real life."""
+    invoice = None
     for step in _path_to(status):
-        order = order_transition(order=order, to_status=step, on_date=RECEIVED_ON)
-    return order
+        if step == "invoiced":
+            make.invoice_issuer()
+            draft = invoice_create(client=order.client, orders=[order])
+            invoice = invoice_issue(invoice=draft, issued_on=RECEIVED_ON)
+        elif step == "paid":
+            invoice_mark_paid(invoice=invoice, paid_on=RECEIVED_ON, amount=invoice.total)
+        else:
+            order = order_transition(order=order, to_status=step, on_date=RECEIVED_ON)
+    return Order.objects.get(pk=order.pk)
 
 
 ILLEGAL = [
@@ -57,18 +73,39 @@ def test_every_status_is_reachable_and_the_table_is_what_the_brief_says():
     assert len(ILLEGAL) == 7 * 8 - 8  # 7 statuses and one unknown, 8 legal moves
 
 
+def test_people_are_offered_every_move_but_invoiced_and_paid():
+    assert {status: sorted(allowed_transitions(status)) for status in OrderStatus.values} == {
+        "received": ["cancelled", "in_progress"],
+        "in_progress": ["cancelled", "delivered"],
+        "delivered": ["cancelled", "inspected"],
+        "inspected": [],
+        "invoiced": [],
+        "paid": [],
+        "cancelled": [],
+    }
+
+
 def test_the_full_life_cycle_stamps_each_date(make, admin):
     order = make.order(received_on=RECEIVED_ON)
     steps = [
         ("in_progress", datetime.date(2023, 5, 11)),
         ("delivered", datetime.date(2023, 6, 20)),
         ("inspected", datetime.date(2023, 6, 25)),
-        ("invoiced", datetime.date(2023, 6, 30)),
-        ("paid", datetime.date(2023, 7, 31)),
     ]
     for status, day in steps:
         returned = order_transition(order=order, to_status=status, on_date=day, acting_user=admin)
         assert returned.status == status
+    make.invoice_issuer()
+    draft = invoice_create(client=order.client, orders=[order], acting_user=admin)
+    invoice = invoice_issue(invoice=draft, issued_on=datetime.date(2023, 6, 30), acting_user=admin)
+    assert Order.objects.get(pk=order.pk).status == "invoiced"
+    invoice_mark_paid(
+        invoice=invoice,
+        paid_on=datetime.date(2023, 7, 31),
+        amount=12_000 + 1_200,
+        acting_user=admin,
+    )
+    steps += [("invoiced", datetime.date(2023, 6, 30)), ("paid", datetime.date(2023, 7, 31))]
     fresh = Order.objects.get(pk=order.pk)
     assert fresh.status == "paid"
     assert [getattr(fresh, STATUS_DATE_FIELDS[status]) for status, _day in steps] == [
@@ -90,8 +127,37 @@ def test_the_full_life_cycle_stamps_each_date(make, admin):
         "order_id": order.pk,
         "status": ["invoiced", "paid"],
         "paid_on": "2023-07-31",
+        "invoice_id": invoice.pk,
     }
     assert paid.actor == admin
+
+
+@pytest.mark.parametrize(("current", "target"), [("inspected", "invoiced"), ("invoiced", "paid")])
+def test_invoiced_and_paid_cannot_be_set_by_hand(make, refused, current, target):
+    order = _walk(make.order(received_on=RECEIVED_ON), current, make)
+    error = refused(
+        lambda: order_transition(order=order, to_status=target, on_date=RECEIVED_ON),
+        code="status_set_by_invoicing",
+        field="status",
+    )
+    assert "請求書" in error.message
+    fresh = Order.objects.get(pk=order.pk)
+    assert fresh.status == current
+    assert getattr(fresh, STATUS_DATE_FIELDS[target]) is None
+
+
+def test_an_invoice_that_does_not_hold_the_order_does_not_bill_it(make, refused):
+    billed = _walk(make.order(received_on=RECEIVED_ON), "invoiced", make)
+    other = _walk(make.order(received_on=RECEIVED_ON, client=billed.client), "inspected")
+    invoice = billed.invoice_lines.get().invoice
+    refused(
+        lambda: order_transition(
+            order=other, to_status="invoiced", on_date=RECEIVED_ON, invoice=invoice
+        ),
+        code="status_set_by_invoicing",
+        field="status",
+    )
+    assert Order.objects.get(pk=other.pk).invoiced_on is None
 
 
 @pytest.mark.parametrize("status", ["received", "in_progress", "delivered"])
@@ -104,7 +170,7 @@ def test_an_order_can_be_cancelled_until_it_is_inspected(make, status):
 
 @pytest.mark.parametrize(("current", "target"), ILLEGAL)
 def test_illegal_transitions_are_refused(make, refused, current, target):
-    order = _walk(make.order(received_on=RECEIVED_ON), current)
+    order = _walk(make.order(received_on=RECEIVED_ON), current, make)
     error = refused(
         lambda: order_transition(order=order, to_status=target, on_date=RECEIVED_ON),
         code="illegal_transition",

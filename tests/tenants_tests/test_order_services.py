@@ -282,6 +282,22 @@ def test_order_update_to_per_deliverable_prices_by_quantity(make):
     assert Order.objects.get(pk=order.pk).amount == 20_000
 
 
+def test_the_contract_type_is_fixed_once_a_worker_has_its_terms(make, refused):
+    """The 3条通知 states an hourly rate or an amount; switching the kind of contract after
+    it would pay the work on terms the worker was never given."""
+    order = make.order(received_on=datetime.date(2025, 1, 6), due_on=datetime.date(2025, 3, 31))
+    assignment = make.assignment(order=order)  # since 2024-11-01, assigning issues the notice
+    assert assignment.commission_notice.hourly_rate
+    refused(
+        lambda: order_update(order=order, contract_type=ContractType.PER_DELIVERABLE, quantity=10),
+        code="contract_type_noticed",
+        field="contract_type",
+    )
+    fresh = Order.objects.get(pk=order.pk)
+    assert (fresh.contract_type, fresh.amount) == (ContractType.HOURLY, order.amount)
+    order_update(order=order, due_on=order.due_on + datetime.timedelta(days=7))  # other terms may
+
+
 def test_order_update_is_allowed_in_progress(make):
     order = make.started_order()
     order_update(order=order, due_on=datetime.date(2023, 8, 31))

@@ -79,3 +79,57 @@ def test_an_hourly_order_asks_for_no_fee_and_older_work_needs_no_notice(fed, web
     assert 'name="worker"' in page and 'name="agreed_amount"' not in page
     assert "アルファ 花子" in page
     assert "2024年11月1日より前の委託" in page
+
+
+def _order_at(fed, in_region, *steps):
+    """An hourly order of alpha taken through `steps` by hand, dated in May 2024."""
+    from kado_tenants.clients.services import client_create
+    from kado_tenants.orders.services import order_create, order_transition
+
+    with in_region(fed.alpha):
+        order = order_create(
+            client=client_create(name="請求前テスト株式会社", kind="local_company"),
+            title="請求は請求書から",
+            category="data_entry",
+            contract_type="hourly",
+            unit_price=1_200,
+            estimated_minutes=600,
+            received_on=D(2024, 5, 1),
+            due_on=D(2024, 5, 31),
+        )
+        for day, step in enumerate(steps, start=2):
+            order = order_transition(order=order, to_status=step, on_date=D(2024, 5, day))
+    return order
+
+
+def _buttons(page):
+    import re
+
+    return re.findall(r'<button type="submit" name="to_status" value="(\w+)"', page)
+
+
+def test_a_delivered_order_offers_inspection_but_no_billing_button(fed, web, in_region):
+    order = _order_at(fed, in_region, "in_progress", "delivered")
+    page = web(fed.alpha, fed.user("alpha_admin")).get(f"/orders/{order.pk}/").content.decode()
+    assert _buttons(page) == ["inspected", "cancelled"]
+    assert "「請求済み」と「入金済み」は請求から設定されます。" in page
+    assert 'href="/invoices/"' in page
+
+
+def test_an_inspected_order_cannot_be_marked_invoiced_on_the_page(fed, web, in_region):
+    from kado_tenants.orders.selectors import order_get
+
+    order = _order_at(fed, in_region, "in_progress", "delivered", "inspected")
+    client = web(fed.alpha, fed.user("alpha_admin"))
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert _buttons(page) == []
+    assert "「請求済み」と「入金済み」は請求から設定されます。" in page
+
+    for target in ("invoiced", "paid"):
+        refused = client.post(
+            f"/orders/{order.pk}/transition/", {"to_status": target, "on_date": "2024-05-20"}
+        )
+        assert refused.status_code == 200
+        with in_region(fed.alpha):
+            fresh = order_get(pk=order.pk)
+        assert (fresh.status, fresh.invoiced_on, fresh.paid_on) == ("inspected", None, None)

@@ -485,7 +485,11 @@ def invoice_issue(
                 acting_user=acting_user,
             )
         order_transition(
-            order=order, to_status=OrderStatus.INVOICED, on_date=issued_on, acting_user=acting_user
+            order=order,
+            to_status=OrderStatus.INVOICED,
+            on_date=issued_on,
+            acting_user=acting_user,
+            invoice=invoice,
         )
     _finish_issue(invoice)
     _audit(
@@ -718,6 +722,7 @@ def invoice_mark_paid(
                 to_status=OrderStatus.PAID,
                 on_date=max(paid_on, order.invoiced_on or paid_on),
                 acting_user=acting_user,
+                invoice=invoice,
             )
     invoice.status = InvoiceStatus.PAID
     invoice.paid_on = paid_on

@@ -1,6 +1,8 @@
 """The order life cycle: received → in progress → delivered → inspected → invoiced → paid.
 
-An order can be cancelled until it is inspected. Every other move is refused.
+An order can be cancelled until it is inspected. Every other move is refused. The last
+two steps are invoicing's: issuing an invoice that holds the order makes it invoiced,
+recording that invoice's payment makes it paid; nobody moves an order there by hand.
 """
 
 from django.db import models
@@ -39,10 +41,16 @@ STATUS_DATE_FIELDS: dict[str, str] = {
 
 OPEN_STATUSES = frozenset({OrderStatus.RECEIVED, OrderStatus.IN_PROGRESS})
 
+# Statuses only invoicing sets: otherwise an order could be billed with no invoice, never
+# be invoiced afterwards, and stay out of the billed and collected figures.
+SET_BY_INVOICING = frozenset({OrderStatus.INVOICED, OrderStatus.PAID})
+
 
 def allowed_transitions(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
+    """The moves a person may make from `status` (the page's buttons, orderTransition)."""
+    return TRANSITIONS.get(status, frozenset()) - SET_BY_INVOICING
 
 
 def can_transition(current: str, target: str) -> bool:
-    return target in allowed_transitions(current)
+    """Whether the life cycle has the step at all, whoever makes it."""
+    return target in TRANSITIONS.get(current, frozenset())

@@ -1,7 +1,8 @@
 """Writes to a region's orders: intake, the life cycle, assignments and work logs.
 
 Every write that changes an order goes through `_order_changed`, the one place that
-audits it (and where the federation's read model is to be kept in step).
+audits it; the federation's read model follows each write through the region's database
+triggers, in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kado_platform.core.fiscal import fiscal_year_of
 from kado_tenants.clients.models import Client
 from kado_tenants.orders.lifecycle import (
     OPEN_STATUSES,
+    SET_BY_INVOICING,
     STATUS_DATE_FIELDS,
     OrderStatus,
     can_transition,
@@ -64,7 +66,7 @@ def _iso(value):
 def _order_changed(
     order: Order, *, action: str, changes: dict, acting_user=None, instance=None
 ) -> None:
-    """The single exit of every order write: audit it (and, later, update the read model)."""
+    """The single exit of every order write: audit it (triggers update the read model)."""
     audit_record(
         action=action,
         actor=acting_user,
@@ -236,6 +238,18 @@ def order_update(*, order: Order, acting_user=None, **changes) -> Order:
                 _("The date received can move only within the fiscal year of the reference."),
                 field="received_on",
             )
+        if (
+            order.contract_type != before["contract_type"]
+            and order.assignments.filter(commission_notice__isnull=False).exists()
+        ):
+            raise DomainError(
+                "contract_type_noticed",
+                _(
+                    "The kind of contract cannot change once a worker has been given its "
+                    "terms (3条通知): the notice fixes how the work is paid."
+                ),
+                field="contract_type",
+            )
         first_log = (
             WorkLog.objects.filter(assignment__order=order)
             .order_by("work_date")
@@ -280,9 +294,19 @@ def order_update(*, order: Order, acting_user=None, **changes) -> Order:
 
 @transaction.atomic
 def order_transition(
-    *, order: Order, to_status: str, on_date: datetime.date | None = None, acting_user=None
+    *,
+    order: Order,
+    to_status: str,
+    on_date: datetime.date | None = None,
+    acting_user=None,
+    invoice=None,
 ) -> Order:
-    """Move an order one step along its life cycle and stamp the date of that step."""
+    """Move an order one step along its life cycle and stamp the date of that step.
+
+    `invoiced` and `paid` are reached only through invoicing, which names the `invoice`
+    that holds the order (issuing it, recording its payment): an order marked billed
+    without one could never be invoiced and would be missing from the money figures.
+    """
     on_date = timezone.localdate() if on_date is None else check_date(on_date, field="on_date")
     lock_row(order)
     from_status = order.status
@@ -292,6 +316,17 @@ def order_transition(
             _("An order cannot go from %(from)s to %(to)s."),
             field="status",
             params={"from": from_status, "to": to_status},
+        )
+    if to_status in SET_BY_INVOICING and (
+        invoice is None or not invoice.lines.filter(order_id=order.pk).exists()
+    ):
+        raise DomainError(
+            "status_set_by_invoicing",
+            _(
+                "An order becomes invoiced when an invoice containing it is issued, and paid "
+                "when that invoice's payment is recorded: it cannot be moved there by hand."
+            ),
+            field="status",
         )
     stamped = [
         getattr(order, field) for field in STATUS_DATE_FIELDS.values() if getattr(order, field)
@@ -315,7 +350,11 @@ def order_transition(
         order,
         action="order.transition",
         acting_user=acting_user,
-        changes={"status": [from_status, to_status], date_field: on_date},
+        changes={
+            "status": [from_status, to_status],
+            date_field: on_date,
+            **({"invoice_id": invoice.pk} if invoice is not None else {}),
+        },
     )
     return order
 
