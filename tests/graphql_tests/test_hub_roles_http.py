@@ -32,8 +32,12 @@ report                denied   ok     denied      401         401         401   
 trend                 denied   ok     denied      401         401         401        401        denied
 federatedOrderCreate  denied   denied ok          401         401         401        401        denied
 allocationCreate      denied   denied ok          401         401         401        401        denied
+federatedOrderClose   denied   denied ok          401         401         401        401        denied
+federatedOrderCancel  denied   denied ok          401         401         401        401        denied
 """
-MUTATIONS = frozenset({"federatedOrderCreate", "allocationCreate"})
+MUTATIONS = frozenset(
+    {"federatedOrderCreate", "allocationCreate", "federatedOrderClose", "federatedOrderCancel"}
+)
 ANONYMOUS = "anonymous"
 
 
@@ -48,6 +52,7 @@ CASES = [(field, user, EXPECTED[field][user]) for field in EXPECTED for user in 
 
 SEED_ORDER_TITLE = "アルファの注文"  # made in every test session by tests/conftest.py
 WIDE_AREA_RECEIVED = datetime.date(2099, 4, 1)  # later than any other test's: first listed
+CANCELLED_RECEIVED = datetime.date(2099, 3, 31)  # listed after the one above
 
 DOCUMENTS = {
     "viewer": "{ viewer { email roles } }",
@@ -72,6 +77,14 @@ DOCUMENTS = {
     "allocationCreate": (
         "mutation ($input: AllocationCreateInput!) { allocationCreate(input: $input) "
         "{ errors { field code } federatedOrder { id } } }"
+    ),
+    "federatedOrderClose": (
+        "mutation ($input: FederatedOrderCloseInput!) { federatedOrderClose(input: $input) "
+        "{ errors { field code } federatedOrder { id status } } }"
+    ),
+    "federatedOrderCancel": (
+        "mutation ($input: FederatedOrderCancelInput!) { federatedOrderCancel(input: $input) "
+        "{ errors { field code } federatedOrder { id status } } }"
     ),
 }
 
@@ -98,9 +111,32 @@ def wide_area_order(django_db_setup, django_db_blocker):
         )
 
 
-def _variables(field, *, gid, unique, seed_order_pk, wide_area_order) -> dict:
+@pytest.fixture(scope="module")
+def cancelled_order(django_db_setup, django_db_blocker):
+    """A committed wide-area order, already cancelled (it had no share): cancelling it
+    again passes permission but is refused, so the table's cases write nothing."""
+    from kado_platform.federation.services import federated_order_cancel, federated_order_create
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        order = federated_order_create(
+            client_name="権限表クライアント",
+            client_kind="urban_company",
+            title="権限表 取消済み広域案件",
+            category="hd_map",
+            contract_type="hourly",
+            unit_price=1_500,
+            total_minutes=600,
+            received_on=CANCELLED_RECEIVED,
+            due_on=datetime.date(2099, 9, 30),
+        )
+        return federated_order_cancel(federated_order=order)
+
+
+def _variables(field, *, gid, unique, seed_order_pk, wide_area_order, cancelled_order) -> dict:
     """What each document needs: real IDs, and mutation input that passes permission but
-    not validation (zero minutes), so an allowed role gets a typed error, not a write."""
+    not validation (zero minutes, an order with no share to close, an order already
+    cancelled), so an allowed role gets a typed error, not a write."""
     if field == "orders":
         return {"filter": {"regions": ["alpha"], "search": SEED_ORDER_TITLE}}
     if field == "order":
@@ -129,17 +165,39 @@ def _variables(field, *, gid, unique, seed_order_pk, wide_area_order) -> dict:
                 "minutes": 0,
             }
         }
+    if field == "federatedOrderClose":
+        return {"input": {"id": gid("FederatedOrder", "federation", wide_area_order.pk)}}
+    if field == "federatedOrderCancel":
+        return {"input": {"id": gid("FederatedOrder", "federation", cancelled_order.pk)}}
     return {}
 
 
-def _written(field, variables, *, fed, in_region, wide_area_order) -> tuple[int, ...]:
+def _written(
+    field, variables, *, fed, in_region, wide_area_order, cancelled_order
+) -> tuple[int, ...]:
     """The rows the mutation would write, counted through the ORM (what gunicorn committed)."""
+    from kado_platform.audit.models import AuditEntry
     from kado_platform.federation.models import Allocation, FederatedOrder
     from kado_tenants.orders.models import Order
 
     if field == "federatedOrderCreate":
         name = variables["input"]["clientName"]
         return (FederatedOrder.objects.filter(client_name=name).count(),)
+    if field in {"federatedOrderClose", "federatedOrderCancel"}:
+        order, status = {
+            "federatedOrderClose": (wide_area_order, "open"),
+            "federatedOrderCancel": (cancelled_order, "cancelled"),
+        }[field]
+        audited = AuditEntry.objects.filter(
+            object_type="federation.FederatedOrder",
+            object_id=str(order.pk),
+            action__in=["federated_order.close", "federated_order.cancel"],
+        ).count()
+        # The status moved, or an entry beyond the cancelled order's own one was audited.
+        return (
+            FederatedOrder.objects.filter(pk=order.pk).exclude(status=status).count(),
+            audited - (status == "cancelled"),
+        )
     with in_region(fed.alpha):
         regional = Order.objects.filter(federated_order_id=wide_area_order.pk).count()
     return (Allocation.objects.filter(federated_order_id=wide_area_order.pk).count(), regional)
@@ -180,6 +238,16 @@ def _check_answered(field, data, *, user, fed, gid, wide_area_order):
             "errors": [{"field": "minutes", "code": "not_positive"}],
             "federatedOrder": None,
         }
+    elif field == "federatedOrderClose":
+        assert value == {
+            "errors": [{"field": "id", "code": "nothing_delivered"}],
+            "federatedOrder": None,
+        }
+    elif field == "federatedOrderCancel":
+        assert value == {
+            "errors": [{"field": "id", "code": "federated_order_closed"}],
+            "federatedOrder": None,
+        }
     else:
         raise AssertionError(f"no check written for {field}")
 
@@ -188,7 +256,17 @@ def _check_answered(field, data, *, user, fed, gid, wide_area_order):
     ("field", "user", "expected"), CASES, ids=[f"{f}-{u}" for f, u, _ in CASES]
 )
 def test_every_role_gets_what_the_domain_gives_it(
-    graphql_http, fed, in_region, gid, unique, codes, wide_area_order, field, user, expected
+    graphql_http,
+    fed,
+    in_region,
+    gid,
+    unique,
+    codes,
+    wide_area_order,
+    cancelled_order,
+    field,
+    user,
+    expected,
 ):
     """One HTTP request per (field, user): allowed, refused per field, or refused at the door."""
     from kado_tenants.orders.models import Order
@@ -196,10 +274,20 @@ def test_every_role_gets_what_the_domain_gives_it(
     with in_region(fed.alpha):
         seed_order_pk = Order.objects.get(title=SEED_ORDER_TITLE).pk
     variables = _variables(
-        field, gid=gid, unique=unique, seed_order_pk=seed_order_pk, wide_area_order=wide_area_order
+        field,
+        gid=gid,
+        unique=unique,
+        seed_order_pk=seed_order_pk,
+        wide_area_order=wide_area_order,
+        cancelled_order=cancelled_order,
     )
     mutation = field in MUTATIONS
-    counted = dict(fed=fed, in_region=in_region, wide_area_order=wide_area_order)
+    counted = dict(
+        fed=fed,
+        in_region=in_region,
+        wide_area_order=wide_area_order,
+        cancelled_order=cancelled_order,
+    )
     if mutation:
         before = _written(field, variables, **counted)
         assert before == (0,) * len(before)
@@ -243,4 +331,4 @@ def test_the_table_covers_the_live_hub_schema_and_every_user(graphql_http, fed):
     assert queries | mutations == set(EXPECTED)
     assert mutations == MUTATIONS
     assert set(USERS) == {*fed.users, ANONYMOUS}
-    assert len(CASES) == len(EXPECTED) * len(USERS) == 88
+    assert len(CASES) == len(EXPECTED) * len(USERS) == 104

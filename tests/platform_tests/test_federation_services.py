@@ -14,7 +14,12 @@ from kado_platform.federation.selectors import (
     trend,
     weekday_counts,
 )
-from kado_platform.federation.services import allocation_create, federated_order_create
+from kado_platform.federation.services import (
+    allocation_create,
+    federated_order_cancel,
+    federated_order_close,
+    federated_order_create,
+)
 from kado_platform.regions.services import region_suspend
 
 D = datetime.date
@@ -51,6 +56,7 @@ def test_a_federated_order_gets_a_fiscal_year_reference_and_its_amount(fed):
         ({"contract_type": "fixed"}, "contract_type", "invalid_choice"),
         ({"total_minutes": 0}, "total_minutes", "not_positive"),
         ({"unit_price": -1}, "unit_price", "not_positive"),
+        ({"unit_price": 0}, "unit_price", "not_positive"),  # no region could take a share
         ({"unit_price": 1.5}, "unit_price", "not_positive"),
         ({"due_on": D(2024, 4, 1)}, "due_on", "due_before_received"),
         ({"title": ""}, "title", "blank"),
@@ -221,3 +227,237 @@ def test_report_and_trend_follow_the_fiscal_year(fed, in_region):
         180_000,
         7_000,
     ]
+
+
+# Closing and cancelling, and shares cancelled in their region ------------------------
+
+
+def _regional(region, allocation, in_region):
+    from kado_tenants.orders.models import Order
+
+    with in_region(region):
+        return Order.objects.get(pk=allocation.order_id)
+
+
+def _move(region, allocation, in_region, *steps):
+    """Take a share's regional order through its life cycle, a day per step."""
+    from kado_tenants.orders.services import order_transition
+
+    regional = _regional(region, allocation, in_region)
+    with in_region(region):
+        for day, step in enumerate(steps, start=11):
+            regional = order_transition(order=regional, to_status=step, on_date=D(2024, 4, day))
+        return regional
+
+
+def _log_work(region, allocation, in_region, minutes=30):
+    from kado_tenants.orders.models import Assignment, WorkLog
+    from kado_tenants.workforce.models import Worker
+
+    with in_region(region):
+        assignment = Assignment.objects.create(
+            order_id=allocation.order_id, worker=Worker.objects.first(), assigned_on=D(2024, 4, 11)
+        )
+        WorkLog.objects.create(assignment=assignment, work_date=D(2024, 4, 12), minutes=minutes)
+
+
+def _statuses(fed, allocations, in_region) -> list[str]:
+    return [
+        _regional(region, allocation, in_region).status
+        for region, allocation in zip((fed.alpha, fed.beta), allocations, strict=False)
+    ]
+
+
+def _audited(order, action) -> list[dict]:
+    return list(
+        AuditEntry.objects.filter(
+            action=action, object_type="federation.FederatedOrder", object_id=str(order.pk)
+        ).values_list("changes", flat=True)
+    )
+
+
+def test_a_share_cancelled_in_its_region_frees_its_minutes_for_another(fed, in_region):
+    """The probe's case: alpha's 600 minutes were cancelled, so beta may take all 1,000."""
+    order = _federated(total_minutes=1000)
+    alpha = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
+    with pytest.raises(DomainError) as before:
+        allocation_create(federated_order=order, region=fed.beta, minutes=1000)
+    assert (before.value.code, before.value.params) == ("over_allocated", {"left": 400})
+    _move(fed.alpha, alpha, in_region, "cancelled")
+
+    from kado_platform.federation.selectors import allocated_totals, live_shares
+
+    assert allocated_totals(order) == {"minutes": 0, "units": 0, "amount": 0}
+    beta = allocation_create(federated_order=order, region=fed.beta, minutes=1000)
+    assert beta.amount == 1500 * 1000 // 60 == 25_000
+    assert allocated_totals(order) == {"minutes": 1000, "units": 1, "amount": 25_000}
+    loaded = federated_order_get(pk=order.pk)
+    assert [(a.region.code, a.order_status) for a in loaded.allocations.all()] == [
+        ("alpha", "cancelled"),
+        ("beta", "received"),
+    ]
+    assert [a.region.code for a in live_shares(loaded)] == ["beta"]
+    with pytest.raises(DomainError) as full:
+        allocation_create(federated_order=order, region=fed.alpha, minutes=1)
+    assert (full.value.code, full.value.params) == ("over_allocated", {"left": 0})
+
+
+def test_a_region_whose_share_was_cancelled_can_be_given_a_new_one(fed, in_region):
+    from kado_tenants.orders.models import Order
+
+    order = _federated(total_minutes=1000)
+    first = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
+    old_order_id = first.order_id
+    _move(fed.alpha, first, in_region, "in_progress", "cancelled")
+    again = allocation_create(federated_order=order, region=fed.alpha, minutes=900)
+    # The region's one row now points at the new regional order; the old one stays cancelled.
+    assert again.pk == first.pk
+    assert again.order_id != old_order_id
+    assert (again.minutes, again.amount) == (900, 1500 * 900 // 60)
+    assert Allocation.objects.filter(federated_order=order).count() == 1
+    with in_region(fed.alpha):
+        shares = dict(Order.objects.filter(federated_order_id=order.pk).values_list("pk", "status"))
+        assert shares == {old_order_id: "cancelled", again.order_id: "received"}
+        assert Order.objects.get(pk=again.order_id).estimated_minutes == 900
+    [audit] = AuditEntry.objects.filter(
+        action="allocation.create", object_id=str(first.pk), changes__replaced_order_id=old_order_id
+    ).values_list("changes", flat=True)
+    assert audit["order_id"] == again.order_id and audit["minutes"] == 900
+    with pytest.raises(DomainError) as twice:
+        allocation_create(federated_order=order, region=fed.alpha, minutes=50)
+    assert (twice.value.code, twice.value.field) == ("already_allocated", "region")
+
+
+def test_cancelling_cancels_every_regional_share_in_the_same_transaction(fed, in_region):
+    from django.utils import timezone
+
+    from kado_tenants.orders.models import Order
+
+    order = _federated()
+    shares = [
+        allocation_create(federated_order=order, region=fed.alpha, minutes=600),
+        allocation_create(federated_order=order, region=fed.beta, minutes=1200),
+    ]
+    _move(fed.beta, shares[1], in_region, "in_progress")
+    cancelled = federated_order_cancel(federated_order=order, acting_user=fed.user("coordinator"))
+    assert cancelled.status == "cancelled"
+    assert FederatedOrder.objects.get(pk=order.pk).status == "cancelled"
+    assert _statuses(fed, shares, in_region) == ["cancelled", "cancelled"]
+    assert _regional(fed.alpha, shares[0], in_region).cancelled_on == timezone.localdate()
+    indexed = OrderIndexEntry.objects.filter(
+        region__in=[fed.alpha, fed.beta], order_id__in=[s.order_id for s in shares]
+    )
+    assert sorted(indexed.values_list("status", flat=True)) == ["cancelled", "cancelled"]
+    [changes] = _audited(order, "federated_order.cancel")
+    assert changes == {
+        "status": ["open", "cancelled"],
+        "cancelled_orders": {"alpha": shares[0].order_id, "beta": shares[1].order_id},
+    }
+    # A cancelled order takes no share, and the refusal writes nothing anywhere.
+    with in_region(fed.alpha):
+        regional_before = Order.objects.count()
+    with pytest.raises(DomainError) as closed:
+        allocation_create(federated_order=order, region=fed.alpha, minutes=60)
+    assert (closed.value.code, closed.value.field) == ("federated_order_closed", "federated_order")
+    with in_region(fed.alpha):
+        assert Order.objects.count() == regional_before
+    assert Allocation.objects.filter(federated_order=order).count() == 2
+    for again in (federated_order_cancel, federated_order_close):
+        with pytest.raises(DomainError) as twice:
+            again(federated_order=order)
+        assert twice.value.code == "federated_order_closed"
+
+
+def test_a_share_received_in_advance_is_cancelled_on_its_date_received(fed, in_region):
+    order = _federated(received_on=D(2099, 5, 1), due_on=D(2099, 6, 30))
+    share = allocation_create(federated_order=order, region=fed.alpha, minutes=60)
+    federated_order_cancel(federated_order=order)
+    regional = _regional(fed.alpha, share, in_region)
+    assert (regional.status, regional.cancelled_on) == ("cancelled", D(2099, 5, 1))
+
+
+def test_an_order_without_shares_is_cancelled_but_not_closed(fed):
+    order = _federated()
+    with pytest.raises(DomainError) as refused:
+        federated_order_close(federated_order=order)
+    assert (refused.value.code, refused.value.field) == ("nothing_delivered", "federated_order")
+    assert federated_order_cancel(federated_order=order).status == "cancelled"
+    assert _audited(order, "federated_order.cancel") == [
+        {"status": ["open", "cancelled"], "cancelled_orders": {}}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("alpha_steps", "alpha_work", "code"),
+    [
+        ((), 30, "share_has_work"),
+        (("in_progress", "delivered"), 240, "share_has_work"),
+        (("in_progress", "delivered", "inspected"), 0, "share_not_cancellable"),
+    ],
+)
+def test_cancelling_is_refused_while_a_share_has_work_and_writes_nothing(
+    fed, in_region, alpha_steps, alpha_work, code
+):
+    order = _federated()
+    shares = [
+        allocation_create(federated_order=order, region=fed.alpha, minutes=600),
+        allocation_create(federated_order=order, region=fed.beta, minutes=600),
+    ]
+    if alpha_steps:
+        _move(fed.alpha, shares[0], in_region, *alpha_steps)
+    if alpha_work:
+        _log_work(fed.alpha, shares[0], in_region, minutes=alpha_work)
+    alpha_status = alpha_steps[-1] if alpha_steps else "received"
+    audits = AuditEntry.objects.count()
+    with pytest.raises(DomainError) as refused:
+        federated_order_cancel(federated_order=order, acting_user=fed.user("coordinator"))
+    assert (refused.value.code, refused.value.field) == (code, "federated_order")
+    assert "アルファ市" in refused.value.message
+    # Beta's share, which has no work, is left as it was too: all or nothing.
+    assert FederatedOrder.objects.get(pk=order.pk).status == "open"
+    assert _statuses(fed, shares, in_region) == [alpha_status, "received"]
+    assert AuditEntry.objects.count() == audits
+
+
+def test_closing_needs_every_live_share_delivered(fed, in_region):
+    order = _federated()
+    shares = [
+        allocation_create(federated_order=order, region=fed.alpha, minutes=600),
+        allocation_create(federated_order=order, region=fed.beta, minutes=600),
+    ]
+    _move(fed.alpha, shares[0], in_region, "in_progress", "delivered")
+    _move(fed.beta, shares[1], in_region, "in_progress")
+    audits = AuditEntry.objects.count()
+    with pytest.raises(DomainError) as refused:
+        federated_order_close(federated_order=order)
+    assert (refused.value.code, refused.value.field) == ("share_not_delivered", "federated_order")
+    assert refused.value.params == {"region": "ベータ町"}
+    assert FederatedOrder.objects.get(pk=order.pk).status == "open"
+    assert AuditEntry.objects.count() == audits
+
+    # Beta's share is cancelled in the region: the delivered alpha share is all that counts.
+    _move(fed.beta, shares[1], in_region, "cancelled")
+    closed = federated_order_close(federated_order=order, acting_user=fed.user("coordinator"))
+    assert closed.status == "closed"
+    assert FederatedOrder.objects.get(pk=order.pk).status == "closed"
+    assert _statuses(fed, shares, in_region) == ["delivered", "cancelled"]
+    assert _audited(order, "federated_order.close") == [
+        {"status": ["open", "closed"], "regions": ["alpha"]}
+    ]
+    with pytest.raises(DomainError) as allocating:
+        allocation_create(federated_order=order, region=fed.beta, minutes=60)
+    assert allocating.value.code == "federated_order_closed"
+    with pytest.raises(DomainError) as cancelling:
+        federated_order_cancel(federated_order=order)
+    assert cancelling.value.code == "federated_order_closed"
+    assert FederatedOrder.objects.get(pk=order.pk).status == "closed"
+
+
+def test_an_order_whose_every_share_was_cancelled_cannot_be_closed(fed, in_region):
+    order = _federated()
+    share = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
+    _move(fed.alpha, share, in_region, "cancelled")
+    with pytest.raises(DomainError) as refused:
+        federated_order_close(federated_order=order)
+    assert refused.value.code == "nothing_delivered"
+    assert FederatedOrder.objects.get(pk=order.pk).status == "open"

@@ -321,3 +321,167 @@ def test_unknown_exports_are_not_found(fed, web):
     assert client.get("/leadership/export/salaries.xlsx").status_code == 404
     assert client.get("/leadership/export/trend.pdf").status_code == 404
     assert client.get("/leadership/export/all.csv").status_code == 404
+
+
+# Closing and cancelling a wide-area order on its page --------------------------------
+
+# The allocation summary of a 6,000-minute order at 1,200 yen an hour, by hand.
+NOTHING_ALLOCATED = "6,000分のうち0分を配分済み（0%、0円）。残りは6,000分です。"
+ALL_ALLOCATED = "6,000分のうち6,000分を配分済み（100%、120,000円）。残りは0分です。"
+
+
+def _regional_status(fed, in_region, region, allocation):
+    from kado_tenants.orders.models import Order
+
+    with in_region(region):
+        return Order.objects.get(pk=allocation.order_id).status
+
+
+def test_only_an_open_order_shows_the_coordinator_its_close_and_cancel_buttons(fed, web):
+    from kado_platform.federation.services import federated_order_cancel
+
+    client = web(fed.hub, fed.user("coordinator"))
+    order = _federated_order(fed)
+    body = client.get(f"/federated/{order.pk}/").content.decode()
+    assert 'id="federated-status"' in body
+    assert 'name="action" value="close"' in body and 'name="action" value="cancel"' in body
+    assert "締め切る" in body and "取り消す" in body
+    assert 'data-confirm="この広域案件と各地域の受注案件を取り消しますか？元に戻せません。"' in body
+    federated_order_cancel(federated_order=order)
+    body = client.get(f"/federated/{order.pk}/").content.decode()
+    assert 'id="federated-status"' not in body and 'name="action"' not in body
+    assert '<span class="badge">取消</span>' in body  # the order's status
+
+
+def test_a_coordinator_cancels_an_order_and_its_regional_orders_on_the_page(fed, web, in_region):
+    from kado_platform.federation.models import FederatedOrder
+    from kado_platform.federation.services import allocation_create
+
+    client = web(fed.hub, fed.user("coordinator"))
+    order = _federated_order(fed)
+    share = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
+    response = client.post(f"/federated/{order.pk}/", {"action": "cancel"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/federated/{order.pk}/"
+    assert FederatedOrder.objects.get(pk=order.pk).status == "cancelled"
+    assert _regional_status(fed, in_region, fed.alpha, share) == "cancelled"
+    body = client.get(response["Location"]).content.decode()
+    assert f"広域案件 {order.reference} を「取消」にしました。" in body
+    assert NOTHING_ALLOCATED in body
+    assert 'id="federated-status"' not in body
+
+
+def test_closing_an_undelivered_order_shows_why_and_changes_nothing(fed, web, in_region):
+    from kado_platform.audit.models import AuditEntry
+    from kado_platform.federation.models import FederatedOrder
+    from kado_platform.federation.services import allocation_create
+
+    client = web(fed.hub, fed.user("coordinator"))
+    order = _federated_order(fed)
+    share = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
+    audits = AuditEntry.objects.count()
+    response = client.post(f"/federated/{order.pk}/", {"action": "close"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="notice-error"' in body
+    assert "アルファ市の配分がまだ納品されていません。" in body
+    assert FederatedOrder.objects.get(pk=order.pk).status == "open"
+    assert _regional_status(fed, in_region, fed.alpha, share) == "received"
+    assert AuditEntry.objects.count() == audits
+
+    from kado_tenants.orders.models import Order
+    from kado_tenants.orders.services import order_transition
+
+    with in_region(fed.alpha):
+        regional = Order.objects.get(pk=share.order_id)
+        regional = order_transition(
+            order=regional, to_status="in_progress", on_date=datetime.date(2023, 6, 2)
+        )
+        order_transition(order=regional, to_status="delivered", on_date=datetime.date(2023, 6, 3))
+    response = client.post(f"/federated/{order.pk}/", {"action": "close"})
+    assert response.status_code == 302
+    assert FederatedOrder.objects.get(pk=order.pk).status == "closed"
+    body = client.get(f"/federated/{order.pk}/").content.decode()
+    assert f"広域案件 {order.reference} を「締切」にしました。" in body
+    assert f'action="/federated/{order.pk}/allocate/"' not in body  # no more shares
+
+
+def test_others_cannot_close_or_cancel_and_unknown_actions_are_refused(fed, web):
+    from kado_platform.federation.models import FederatedOrder
+
+    order = _federated_order(fed)
+    for user_key in ("leader", "operator"):
+        client = web(fed.hub, fed.user(user_key))
+        assert client.post(f"/federated/{order.pk}/", {"action": "cancel"}).status_code == 403
+    coordinator = web(fed.hub, fed.user("coordinator"))
+    response = coordinator.post(f"/federated/{order.pk}/", {"action": "delete"})
+    assert response.status_code == 200 and 'class="notice-error"' in response.content.decode()
+    assert FederatedOrder.objects.get(pk=order.pk).status == "open"
+
+
+def test_a_share_cancelled_in_its_region_is_given_back_on_the_page(fed, web, in_region):
+    from kado_platform.federation.services import allocation_create
+    from kado_tenants.orders.models import Order
+    from kado_tenants.orders.services import order_transition
+
+    client = web(fed.hub, fed.user("coordinator"))
+    order = _federated_order(fed)  # 6,000 minutes
+    share = allocation_create(federated_order=order, region=fed.alpha, minutes=6000)
+    body = client.get(f"/federated/{order.pk}/").content.decode()
+    assert ALL_ALLOCATED in body and '<option value="alpha"' not in body
+    with in_region(fed.alpha):
+        order_transition(
+            order=Order.objects.get(pk=share.order_id),
+            to_status="cancelled",
+            on_date=datetime.date(2023, 6, 2),
+        )
+    body = client.get(f"/federated/{order.pk}/").content.decode()
+    assert NOTHING_ALLOCATED in body  # alpha's cancelled share no longer counts
+    assert 'class="badge status-cancelled"' in body  # still listed, cancelled in alpha
+    assert '<option value="alpha"' in body  # alpha can be given a new share
+    response = client.post(
+        f"/federated/{order.pk}/allocate/", {"region": "alpha", "minutes": "6000", "units": "1"}
+    )
+    assert response.status_code == 302
+    body = client.get(f"/federated/{order.pk}/").content.decode()
+    assert ALL_ALLOCATED in body
+
+
+def test_a_zero_yen_wide_area_order_is_refused_on_the_form(fed, web):
+    from kado_platform.federation.selectors import federated_order_list
+
+    client = web(fed.hub, fed.user("coordinator"))
+    response = client.post(
+        "/federated/new/",
+        {
+            "client_name": "ゼロ円商事",
+            "client_kind": "municipality",
+            "title": "ゼロ円の広域案件",
+            "category": "data_entry",
+            "contract_type": "hourly",
+            "unit_price": "0",
+            "total_minutes": "600",
+            "total_units": "1",
+            "received_on": "2024-04-10",
+            "due_on": "2024-06-30",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_unit_price_error"' in body
+    assert not federated_order_list().filter(title="ゼロ円の広域案件").exists()
+
+
+def test_cancelling_an_order_already_closed_says_so_on_the_page(fed, web):
+    from kado_platform.federation.models import FederatedOrder
+    from kado_platform.federation.services import federated_order_cancel
+
+    client = web(fed.hub, fed.user("coordinator"))
+    order = _federated_order(fed)
+    federated_order_cancel(federated_order=order)
+    response = client.post(f"/federated/{order.pk}/", {"action": "close"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "この広域案件はすでに締切または取消になっています。" in body
+    assert 'id="federated-status"' not in body  # no buttons on a cancelled order
+    assert FederatedOrder.objects.get(pk=order.pk).status == "cancelled"

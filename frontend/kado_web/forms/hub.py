@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kado_platform.core.fiscal import fiscal_year_of
 from kado_platform.federation.selectors import ORDERINGS, skill_code_list
-from kado_platform.federation.services import allocation_create, federated_order_create
+from kado_platform.federation.services import (
+    allocation_create,
+    federated_order_cancel,
+    federated_order_close,
+    federated_order_create,
+)
 from kado_platform.regions.selectors import region_list
 from kado_tenants.clients.choices import ClientKind
 from kado_tenants.orders.categories import Category
@@ -143,7 +148,7 @@ class FederatedOrderForm(ServiceForm):
     )
     unit_price = forms.IntegerField(
         label=_("Unit price (yen)"),
-        min_value=0,
+        min_value=1,
         help_text=_("Per hour for hourly work, per unit otherwise."),
     )
     total_minutes = forms.IntegerField(label=_("Estimated minutes in all"), min_value=1)
@@ -196,6 +201,24 @@ class AllocationForm(ServiceForm):
             units=units,
             acting_user=self.user,
         )
+
+
+class FederatedOrderStatusForm(ServiceForm):
+    """Close or cancel a wide-area order: the button pressed names the action."""
+
+    ACTIONS = {"close": federated_order_close, "cancel": federated_order_cancel}
+
+    action = forms.ChoiceField(
+        label=_("Close or cancel the order"),
+        choices=[("close", _("Close")), ("cancel", _("Cancel"))],
+    )
+
+    def __init__(self, *args, federated_order, **kwargs):
+        self.federated_order = federated_order
+        super().__init__(*args, **kwargs)
+
+    def perform(self, *, action):
+        return self.ACTIONS[action](federated_order=self.federated_order, acting_user=self.user)
 
 
 class FiscalYearForm(forms.Form):

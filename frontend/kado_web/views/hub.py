@@ -8,6 +8,7 @@ leadership reports with their XLSX and CSV exports.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from kado_platform.federation.selectors import (
     capacity,
     federated_order_get,
     federated_order_list,
+    live_shares,
     order_index_list,
     report,
     trend,
@@ -31,6 +33,7 @@ from kado_web.forms.hub import (
     BoardFilterForm,
     CapacityForm,
     FederatedOrderForm,
+    FederatedOrderStatusForm,
     FiscalYearForm,
 )
 from kado_web.reports import (
@@ -104,12 +107,15 @@ class CapacityView(HubView):
 
 
 def _progress(order) -> dict:
+    """Shares cancelled in their region are listed but no longer count as allocated."""
     allocations = list(order.allocations.all())
+    live = live_shares(order)
     return {
         "order": order,
         "allocations": allocations,
-        "allocated_minutes": sum(a.minutes for a in allocations),
-        "allocated_amount": sum(a.amount for a in allocations),
+        "live_region_ids": [a.region_id for a in live],
+        "allocated_minutes": sum(a.minutes for a in live),
+        "allocated_amount": sum(a.amount for a in live),
         "logged_minutes": sum(a.logged_minutes or 0 for a in allocations),
     }
 
@@ -151,20 +157,40 @@ class FederatedOrderCreateView(HubView):
 
 
 class FederatedOrderDetailView(HubView):
-    """A federated order, its allocations with each region's progress, and the form."""
+    """A federated order, its allocations with each region's progress, and the forms.
+
+    Coordinators close or cancel the order by posting here; everyone else may only read.
+    """
 
     permission = Perm.FEDERATION_ORDERS
 
     def get(self, request, pk):
         return self.show(self.found(federated_order_get(pk=pk)))
 
-    def show(self, order, *, form=None):
+    def post(self, request, pk):
+        if not self.can(Perm.FEDERATION_ALLOCATE):
+            raise PermissionDenied
+        order = self.found(federated_order_get(pk=pk))
+        status_form = FederatedOrderStatusForm(
+            request.POST, federated_order=order, user=request.user
+        )
+        done = status_form.save()
+        if done is None:
+            return self.show(self.found(federated_order_get(pk=pk)), status_form=status_form)
+        messages.success(
+            request,
+            _("The federated order %(reference)s is now “%(status)s”.")
+            % {"reference": done.reference, "status": done.get_status_display()},
+        )
+        return redirect("federated_order_detail", pk=order.pk)
+
+    def show(self, order, *, form=None, status_form=None):
         progress = _progress(order)  # the allocations are prefetched: no second sum query
         can_allocate = self.can(Perm.FEDERATION_ALLOCATE) and order.status == "open"
         if form is None and can_allocate:
             form = AllocationForm(
                 federated_order=order,
-                allocated_region_ids=[a.region_id for a in progress["allocations"]],
+                allocated_region_ids=progress["live_region_ids"],
                 user=self.request.user,
             )
         return self.render(
@@ -174,6 +200,8 @@ class FederatedOrderDetailView(HubView):
                 "left_minutes": order.total_minutes - progress["allocated_minutes"],
                 "left_amount": order.total_amount - progress["allocated_amount"],
                 "form": form if can_allocate else None,
+                "can_change_status": can_allocate,
+                "status_form": status_form,
             },
         )
 
@@ -187,7 +215,7 @@ class AllocationCreateView(FederatedOrderDetailView):
         form = AllocationForm(
             request.POST,
             federated_order=order,
-            allocated_region_ids=[a.region_id for a in order.allocations.all()],
+            allocated_region_ids=[a.region_id for a in live_shares(order)],
             user=request.user,
         )
         allocation = form.save()

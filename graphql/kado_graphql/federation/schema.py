@@ -8,6 +8,8 @@ from kado_graphql.core.viewer import ViewerType, resolve_viewer
 from kado_graphql.federation.enums import OrderOrderBy
 from kado_graphql.federation.filters import OrderFilter, order_filter_arguments
 from kado_graphql.federation.mutations.allocation_create import AllocationCreate
+from kado_graphql.federation.mutations.federated_order_cancel import FederatedOrderCancel
+from kado_graphql.federation.mutations.federated_order_close import FederatedOrderClose
 from kado_graphql.federation.mutations.federated_order_create import FederatedOrderCreate
 from kado_graphql.federation.types import (
     FederatedOrderConnection,
@@ -118,3 +120,5 @@ def _check_fiscal_year(value: int, *, field: str) -> None:
 class FederationMutations(graphene.ObjectType):
     federated_order_create = FederatedOrderCreate.Field()
     allocation_create = AllocationCreate.Field()
+    federated_order_close = FederatedOrderClose.Field()
+    federated_order_cancel = FederatedOrderCancel.Field()

@@ -16,6 +16,7 @@ from kado_graphql.federation.enums import (
     OrderStatusEnum,
 )
 from kado_platform.accounts.policy import Perm
+from kado_platform.federation.selectors import live_shares
 
 FEDERATION = "federation"
 
@@ -167,20 +168,28 @@ class FederatedOrderType(KadoObjectType):
     total_amount = Yen(required=True, description="Yen.")
     received_on = graphene.Date(required=True)
     due_on = graphene.Date(required=True)
-    status = graphene.String(required=True)
-    allocations = graphene.List(graphene.NonNull(AllocationType), required=True)
-    allocated_minutes = graphene.Int(required=True)
-    allocated_amount = Yen(required=True)
+    status = graphene.String(required=True, description="open, closed or cancelled.")
+    allocations = graphene.List(
+        graphene.NonNull(AllocationType),
+        required=True,
+        description="Every region's share, a cancelled one too (until it is re-allocated).",
+    )
+    allocated_minutes = graphene.Int(
+        required=True, description="Minutes of the shares whose regional order is not cancelled."
+    )
+    allocated_amount = Yen(
+        required=True, description="Yen of the shares whose regional order is not cancelled."
+    )
     progress = graphene.Field(ProgressType, required=True, description="Logged in the regions.")
 
     def resolve_allocations(order, info):
         return order.allocations.all()
 
     def resolve_allocated_minutes(order, info):
-        return sum(a.minutes for a in order.allocations.all())
+        return sum(a.minutes for a in live_shares(order))
 
     def resolve_allocated_amount(order, info):
-        return sum(a.amount for a in order.allocations.all())
+        return sum(a.amount for a in live_shares(order))
 
     def resolve_progress(order, info):
         logged = sum(a.logged_minutes or 0 for a in order.allocations.all())

@@ -16,8 +16,10 @@ class AllocationCreate(KadoMutation):
         permission = Perm.FEDERATION_ALLOCATE
         description = (
             "Give a region its share of a wide-area order; the regional order is created in "
-            "the region in the same transaction. Shares can never add up to more than the order."
+            "the region in the same transaction. Shares can never add up to more than the order; "
+            "a share cancelled in its region no longer counts and can be given again."
         )
+        error_fields = {"federated_order": "federated_order_id"}
 
     class Input:
         federated_order_id = graphene.ID(required=True)
