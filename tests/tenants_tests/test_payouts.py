@@ -23,6 +23,7 @@ from kado_tenants.payouts.models import (
 from kado_tenants.payouts.services import (
     commission_notice_issue,
     deliverable_pay_record,
+    payout_settings_update,
     payout_statement_approve,
     payout_statement_update,
     payout_statements_generate,
@@ -142,6 +143,32 @@ def test_withholding_is_data_per_category_and_applies_per_payment(make, admin):
     assert statement.net_amount == 1_600_000 - 204_200
     lines = {line.category: line.withholding for line in statement.lines.all()}
     assert lines == {Category.AI_ANNOTATION: True, Category.DATA_ENTRY: False}
+
+
+def test_a_refused_withholding_rule_for_a_new_category_writes_nothing(alpha, refused):
+    """The note is checked before the first write, so the category gets no row at all."""
+    from kado_tenants.payouts.models import WithholdingCategory
+
+    refused(
+        lambda: withholding_category_set(
+            category=Category.FURUSATO_TAX, withholds=True, note="長" * 201
+        ),
+        code="max_length",
+        field="note",
+    )
+    assert not WithholdingCategory.objects.filter(category=Category.FURUSATO_TAX).exists()
+
+
+def test_a_code_of_the_wrong_length_is_named_as_the_form_names_it(alpha, refused):
+    from django.utils import translation
+
+    with translation.override("ja"):
+        error = refused(
+            lambda: payout_settings_update(remitter_code="12345"),
+            code="remitter_code_format",
+            field="remitter_code",
+        )
+    assert "振込依頼人コード" in error.message and "remitter_code" not in error.message
 
 
 def test_one_million_yen_withholds_exactly_102100(make, admin):

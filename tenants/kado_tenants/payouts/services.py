@@ -62,7 +62,7 @@ from kado_tenants.payouts.selectors import (
     withholding_categories,
 )
 from kado_tenants.workforce.models import Worker
-from kado_tenants.workforce.services import check_date, check_whole_number, lock_row
+from kado_tenants.workforce.services import check_date, check_whole_number, field_label, lock_row
 
 NOTICE_PERIOD_DAYS = 30  # Freelance Act art. 16(1): 少なくとも三十日前までに
 SETTINGS_FIELDS = frozenset(
@@ -103,7 +103,7 @@ def _digits(value, *, length: int, field: str, pad: bool = False) -> str:
             f"{field}_format",
             _("“%(field)s” must be %(length)s digits."),
             field=field,
-            params={"field": field, "length": length},
+            params={"field": field_label(field), "length": length},
         )
     return text
 
@@ -243,13 +243,12 @@ def withholding_category_set(
         raise DomainError("category_unknown", _("Unknown category of work."), field="category")
     if not isinstance(withholds, bool):
         raise DomainError("not_boolean", _("“withholds” must be true or false."), field="withholds")
-    row, _created = WithholdingCategory.objects.select_for_update().get_or_create(
-        category=category, defaults={"withholds": withholds, "note": _text(note)}
-    )
-    before = row.withholds
+    row = WithholdingCategory.objects.select_for_update().filter(category=category).first()
+    before = row.withholds if row else None
+    row = row or WithholdingCategory(category=category)
     row.withholds = withholds
     row.note = _text(note)
-    validate(row)
+    validate(row)  # before the first write: a refused new row is never created
     row.save()
     audit_record(
         action="withholding_category.set",
