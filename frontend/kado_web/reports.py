@@ -160,7 +160,9 @@ def workers_table(counts: list[dict]) -> ReportTable:
         WorkerStatus.TRAINING,
         WorkerStatus.APPLICANT,
         WorkerStatus.EMPLOYED,
+        WorkerStatus.SOCIAL_PARTICIPATION,
         WorkerStatus.RETURNED,
+        WorkerStatus.LEFT,
     ]
     rows = [
         [
@@ -271,6 +273,10 @@ def month_table(report: dict) -> ReportTable:
     )
 
 
+# The second challenge's two outcomes, then the safety net, as the report selector names them.
+OUTCOME_KEYS = ("moved_to_employment", "moved_to_social_participation", "returned")
+
+
 def outcome_table(report: dict) -> ReportTable:
     return ReportTable(
         slug="outcomes",
@@ -278,14 +284,13 @@ def outcome_table(report: dict) -> ReportTable:
         columns=[
             Column(_("Region")),
             Column(_("Moved to employment"), INT),
+            Column(_("Other social participation"), INT),
             Column(_("Returned to KADO"), INT),
         ],
-        rows=[
-            [r["region"].name, r["moved_to_employment"], r["returned"]] for r in report["by_region"]
-        ],
+        rows=[[r["region"].name, *(r[key] for key in OUTCOME_KEYS)] for r in report["by_region"]],
         chart_kind="bar",
-        chart_series=(1, 2),
-        totals=[_("Total"), report["moved_to_employment"], report["returned"]],
+        chart_series=(1, 2, 3),
+        totals=[_("Total"), *(report[key] for key in OUTCOME_KEYS)],
     )
 
 

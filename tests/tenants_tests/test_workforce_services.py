@@ -322,6 +322,8 @@ def _walk_to(worker, status):
         "active": ["training", "active"],
         "employed": ["training", "active", "employed"],
         "returned": ["training", "active", "employed", "returned"],
+        "social_participation": ["training", "active", "social_participation"],
+        "left": ["left"],
     }[status]
     for step in path:
         worker_change_status(worker=worker, status=step, changed_on=APRIL_1)
@@ -330,7 +332,16 @@ def _walk_to(worker, status):
 def test_the_transition_table_has_the_brief_s_moves():
     assert ("training", "applicant") in ILLEGAL_WORKER_MOVES
     assert ("returned", "active") not in ILLEGAL_WORKER_MOVES
-    assert len(ILLEGAL_WORKER_MOVES) == 25 - 5
+    # The second challenge's two outcomes, the safety net from both, and leaving.
+    for move in [
+        ("active", "social_participation"),
+        ("social_participation", "returned"),
+        ("active", "left"),
+        ("left", "active"),
+    ]:
+        assert move not in ILLEGAL_WORKER_MOVES, move
+    assert ("left", "returned") in ILLEGAL_WORKER_MOVES
+    assert len(ILLEGAL_WORKER_MOVES) == 7 * 7 - 11
 
 
 @pytest.mark.parametrize(("current", "target"), ILLEGAL_WORKER_MOVES)
@@ -442,6 +453,14 @@ def test_worker_list_filters_and_search(alpha, count_queries):
     assert worker_get(pk=-1) is None
     worker_change_status(worker=one, status="training", changed_on=APRIL_1)
     after = {row["status"]: row["count"] for row in worker_status_counts()}
-    assert list(after) == ["applicant", "training", "active", "employed", "returned"]
+    assert list(after) == [
+        "applicant",
+        "training",
+        "active",
+        "employed",
+        "social_participation",
+        "returned",
+        "left",
+    ]
     assert after["applicant"] == before["applicant"] - 1
     assert after["training"] == before["training"] + 1

@@ -485,3 +485,60 @@ def test_cancelling_an_order_already_closed_says_so_on_the_page(fed, web):
     assert "この広域案件はすでに締切または取消になっています。" in body
     assert 'id="federated-status"' not in body  # no buttons on a cancelled order
     assert FederatedOrder.objects.get(pk=order.pk).status == "cancelled"
+
+
+def test_the_outcomes_show_other_social_participation_next_to_employment(
+    fed, web, in_region, maker
+):
+    """FY2017, which no other test gives an outcome: the page's table, its total, the CSV."""
+    import re
+
+    from kado_tenants.workforce.services import worker_change_status
+
+    day = datetime.date
+
+    def journey(region, user_key, *moves):
+        admin = fed.user(user_key)
+        with in_region(region):
+            worker = maker(acting_user=admin).active_worker(joined_on=day(2017, 4, 3))
+            for status, changed_on in moves:
+                worker_change_status(
+                    worker=worker, status=status, changed_on=changed_on, acting_user=admin
+                )
+
+    journey(fed.alpha, "alpha_admin", ("social_participation", day(2017, 6, 1)))
+    journey(fed.alpha, "alpha_admin", ("social_participation", day(2018, 3, 31)))
+    journey(
+        fed.alpha,
+        "alpha_admin",
+        ("employed", day(2017, 7, 1)),
+        ("returned", day(2017, 12, 1)),
+    )
+    journey(fed.alpha, "alpha_admin", ("left", day(2017, 8, 1)))  # not an outcome
+    journey(fed.beta, "beta_admin", ("social_participation", day(2017, 9, 1)))
+    journey(fed.beta, "beta_admin", ("social_participation", day(2018, 4, 1)))  # FY2018
+
+    client = web(fed.hub, fed.user("leader"))
+    body = client.get("/leadership/", {"fiscal_year": 2017}).content.decode()
+    assert "<dt>その他の社会参加</dt><dd>3</dd>" in body
+    table = re.search(r'<table class="data-table" id="table-outcomes">(.*?)</table>', body, re.S)
+
+    def cells(html):
+        return [
+            re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", html)
+        ]
+
+    rows = [cells(row) for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+    assert rows[0] == ["地域", "就職", "その他の社会参加", "KADOへ復帰"]
+    by_region = {row[0]: row[1:] for row in rows[1:-1]}
+    assert by_region[fed.alpha.name] == ["1", "2", "1"]
+    assert by_region[fed.beta.name] == ["0", "1", "0"]
+    assert rows[-1] == ["合計", "1", "3", "1"]
+
+    response = client.get("/leadership/export/outcomes.csv", {"fiscal_year": 2017})
+    assert response.status_code == 200
+    exported = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert exported[0] == ["地域", "就職", "その他の社会参加", "KADOへ復帰"]
+    by_region = {row[0]: row[1:] for row in exported[1:]}
+    assert by_region[fed.alpha.name] == ["1", "2", "1"]
+    assert by_region[fed.beta.name] == ["0", "1", "0"]

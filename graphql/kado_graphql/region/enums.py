@@ -33,8 +33,9 @@ def choices_enum(choices, name: str, description: str):
 WorkerStatusEnum = choices_enum(
     WorkerStatus,
     "WorkerStatus",
-    "Where a worker is on the journey: APPLICANT → TRAINING → ACTIVE → EMPLOYED "
-    "→ RETURNED → ACTIVE.",
+    "Where a worker is on the journey: APPLICANT → TRAINING → ACTIVE → EMPLOYED or "
+    "SOCIAL_PARTICIPATION → RETURNED → ACTIVE; LEFT from APPLICANT, TRAINING or ACTIVE, "
+    "and back to ACTIVE.",
 )
 ConstraintReasonEnum = choices_enum(
     ConstraintReason,

@@ -83,9 +83,11 @@ DATE_OF_STATUS = {
     OrderStatus.PAID: "paid_on",
 }
 FINAL_STATUS_WEIGHTS = {
-    WorkerStatus.ACTIVE: 62,
+    WorkerStatus.ACTIVE: 50,
     WorkerStatus.EMPLOYED: 12,
+    WorkerStatus.SOCIAL_PARTICIPATION: 6,
     WorkerStatus.RETURNED: 8,
+    WorkerStatus.LEFT: 6,
     WorkerStatus.TRAINING: 10,
     WorkerStatus.APPLICANT: 8,
 }
@@ -292,25 +294,34 @@ class RegionHistory:
         return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
 
     def _journey(self, status, active, changes):
-        """After training: stay, move to employment (第2チャレンジ), or come back (safety net)."""
+        """After training: stay, move to employment or other social participation
+        (第2チャレンジ), come back (safety net), or leave KADO (退会)."""
         rng = self.rng
         latest = AS_OF - datetime.timedelta(days=30)
         if status == WorkerStatus.RETURNED and (latest - active).days > 400:
             span = (latest - active).days
-            employed = active + datetime.timedelta(days=rng.randint(180, span - 200))
-            returned = employed + datetime.timedelta(
-                days=rng.randint(150, min(900, (latest - employed).days))
+            # Most come back from a job; some from volunteering, a community role or school.
+            outcome = (
+                WorkerStatus.SOCIAL_PARTICIPATION if rng.random() < 0.3 else WorkerStatus.EMPLOYED
             )
-            changes.append((WorkerStatus.ACTIVE, WorkerStatus.EMPLOYED, employed))
-            changes.append((WorkerStatus.EMPLOYED, WorkerStatus.RETURNED, returned))
-            return status, [(active, employed), (returned, None)]
-        if (
-            status in (WorkerStatus.EMPLOYED, WorkerStatus.RETURNED)
-            and (latest - active).days > 200
-        ):
-            employed = active + datetime.timedelta(days=rng.randint(180, (latest - active).days))
-            changes.append((WorkerStatus.ACTIVE, WorkerStatus.EMPLOYED, employed))
-            return WorkerStatus.EMPLOYED, [(active, employed)]
+            moved = active + datetime.timedelta(days=rng.randint(180, span - 200))
+            returned = moved + datetime.timedelta(
+                days=rng.randint(150, min(900, (latest - moved).days))
+            )
+            changes.append((WorkerStatus.ACTIVE, outcome, moved))
+            changes.append((outcome, WorkerStatus.RETURNED, returned))
+            return status, [(active, moved), (returned, None)]
+        if (latest - active).days > 200:
+            outcome = {
+                WorkerStatus.EMPLOYED: WorkerStatus.EMPLOYED,
+                WorkerStatus.RETURNED: WorkerStatus.EMPLOYED,
+                WorkerStatus.SOCIAL_PARTICIPATION: WorkerStatus.SOCIAL_PARTICIPATION,
+                WorkerStatus.LEFT: WorkerStatus.LEFT,
+            }.get(status)
+            if outcome:
+                moved = active + datetime.timedelta(days=rng.randint(180, (latest - active).days))
+                changes.append((WorkerStatus.ACTIVE, outcome, moved))
+                return outcome, [(active, moved)]
         return WorkerStatus.ACTIVE, [(active, None)]
 
     # --------------------------------------------------------------- clients

@@ -129,8 +129,18 @@ class MoneyIndexEntry(models.Model):
         return f"{self.region_id}:{self.kind}:{self.source_id} {self.amount}"
 
 
+class OutcomeKind(models.TextChoices):
+    """The worker statuses the outcomes report counts, stored as the status entered: the
+    second challenge's two outcomes and the safety net. Leaving KADO is not an outcome."""
+
+    EMPLOYED = "employed", _("Moved to employment")
+    SOCIAL_PARTICIPATION = "social_participation", _("Other social participation")
+    RETURNED = "returned", _("Returned to KADO")
+
+
 class OutcomeEvent(models.Model):
-    """Every dated move of a worker to `employed` or `returned`: the outcomes report.
+    """Every dated move of a worker to an outcome status (see OutcomeKind): the outcomes
+    report.
 
     A worker's index row keeps only the latest dates; the safety net (employed, back to
     KADO, employed again) must leave each earlier year's count as it was, so every move
@@ -140,7 +150,7 @@ class OutcomeEvent(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
     change_id = models.BigIntegerField()
     worker_id = models.BigIntegerField()
-    kind = models.CharField(max_length=10)  # the worker status entered: employed, returned
+    kind = models.CharField(max_length=20, choices=OutcomeKind.choices)
     happened_on = models.DateField()
     fiscal_year = models.SmallIntegerField()
 

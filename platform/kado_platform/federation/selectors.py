@@ -28,6 +28,7 @@ from kado_platform.federation.models import (
     MoneyKind,
     OrderIndexEntry,
     OutcomeEvent,
+    OutcomeKind,
     WorkerIndexEntry,
     WorkMinutes,
 )
@@ -149,7 +150,8 @@ def _money_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
 
 
 def _outcomes_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
-    """Workers who moved to employment (or came back) in the year, per (region, kind).
+    """Workers who moved to employment or other social participation (or came back) in
+    the year, per (region, kind).
 
     Counted from every move, not a worker's latest: someone employed this year who later
     returns and is employed again still counts here. A worker moving twice in one year
@@ -185,8 +187,14 @@ def report(*, fiscal_year: int) -> dict:
         for row in work.values("month").annotate(minutes=Sum("minutes")).order_by()
     }
     outcomes = _outcomes_by_region(fiscal_year)
-    employed = {region: n for (region, kind), n in outcomes.items() if kind == "employed"}
-    returned = {region: n for (region, kind), n in outcomes.items() if kind == "returned"}
+    employed, participating, returned = (
+        {region: n for (region, kind), n in outcomes.items() if kind == wanted}
+        for wanted in (
+            OutcomeKind.EMPLOYED,
+            OutcomeKind.SOCIAL_PARTICIPATION,
+            OutcomeKind.RETURNED,
+        )
+    )
     by_region_orders = _breakdown(orders, "region_id")
     month_orders = {
         row["month"]: row
@@ -210,6 +218,7 @@ def report(*, fiscal_year: int) -> dict:
                 "minutes": worked["minutes"],
                 "active_workers": worked["workers"],
                 "moved_to_employment": employed.get(region.pk, 0),
+                "moved_to_social_participation": participating.get(region.pk, 0),
                 "returned": returned.get(region.pk, 0),
                 **{kind: money.get((region.pk, kind), 0) for kind in MoneyKind.values},
             }
@@ -221,6 +230,7 @@ def report(*, fiscal_year: int) -> dict:
         "minutes": sum(work_by_month.values()),
         "active_workers": sum(row["workers"] for row in work_by_region.values()),
         "moved_to_employment": sum(employed.values()),
+        "moved_to_social_participation": sum(participating.values()),
         "returned": sum(returned.values()),
         **{
             kind: sum(amount for (_, k), amount in money.items() if k == kind)

@@ -109,8 +109,10 @@ BEGIN
 END
 $$;
 
--- Every move of the given workers to employed or returned, one row per status change:
--- the worker row above keeps only the latest dates, the outcomes report counts these.
+-- Every move of the given workers to an outcome status (OutcomeKind in models.py:
+-- employed, social_participation, returned), one row per status change: the worker row
+-- above keeps only the latest dates, the outcomes report counts these. Leaving KADO
+-- (left) is not an outcome and has no row.
 CREATE OR REPLACE FUNCTION public.kado_index_outcomes(p_schema text, p_ids bigint[])
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -124,7 +126,8 @@ BEGIN
          WHERE e.region_id = $1 AND e.worker_id = ANY($2)
            AND NOT EXISTS (SELECT 1 FROM %1$I.workforce_workerstatuschange sc
                             WHERE sc.id = e.change_id AND sc.worker_id = e.worker_id
-                              AND sc.to_status IN ('employed', 'returned'))
+                              AND sc.to_status IN ('employed', 'social_participation',
+                                                   'returned'))
     $sql$, p_schema) USING v_region, p_ids;
     EXECUTE format($sql$
         INSERT INTO public.federation_outcomeevent AS e
@@ -132,7 +135,8 @@ BEGIN
         SELECT $1, sc.id, sc.worker_id, sc.to_status, sc.changed_on,
                public.kado_fiscal_year(sc.changed_on)
           FROM %1$I.workforce_workerstatuschange sc
-         WHERE sc.worker_id = ANY($2) AND sc.to_status IN ('employed', 'returned')
+         WHERE sc.worker_id = ANY($2)
+           AND sc.to_status IN ('employed', 'social_participation', 'returned')
         ON CONFLICT (region_id, change_id) DO UPDATE SET
             worker_id = EXCLUDED.worker_id, kind = EXCLUDED.kind,
             happened_on = EXCLUDED.happened_on, fiscal_year = EXCLUDED.fiscal_year

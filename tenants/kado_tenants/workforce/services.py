@@ -29,13 +29,20 @@ from kado_tenants.workforce.models import (
 )
 
 # The policy journey, in one place: first challenge (applicant → training → active),
-# second challenge (active → employed) and the safety net (employed → returned → active).
+# second challenge (active → employed or other social participation), the safety net
+# (employed or social participation → returned → active), and leaving KADO (退会) from
+# any stage before an outcome. Someone who left rejoins as active directly: the safety
+# net is for people whose job or participation ended, not for those who simply stopped.
 WORKER_TRANSITIONS: dict[str, frozenset[str]] = {
-    WorkerStatus.APPLICANT: frozenset({WorkerStatus.TRAINING}),
-    WorkerStatus.TRAINING: frozenset({WorkerStatus.ACTIVE}),
-    WorkerStatus.ACTIVE: frozenset({WorkerStatus.EMPLOYED}),
+    WorkerStatus.APPLICANT: frozenset({WorkerStatus.TRAINING, WorkerStatus.LEFT}),
+    WorkerStatus.TRAINING: frozenset({WorkerStatus.ACTIVE, WorkerStatus.LEFT}),
+    WorkerStatus.ACTIVE: frozenset(
+        {WorkerStatus.EMPLOYED, WorkerStatus.SOCIAL_PARTICIPATION, WorkerStatus.LEFT}
+    ),
     WorkerStatus.EMPLOYED: frozenset({WorkerStatus.RETURNED}),
+    WorkerStatus.SOCIAL_PARTICIPATION: frozenset({WorkerStatus.RETURNED}),
     WorkerStatus.RETURNED: frozenset({WorkerStatus.ACTIVE}),
+    WorkerStatus.LEFT: frozenset({WorkerStatus.ACTIVE}),
 }
 
 # Fields worker_update may change; the status moves only through worker_change_status.

@@ -13,9 +13,8 @@ class WorkerChangeStatus(KadoMutation):
     class Meta:
         permission = Perm.REGION_WRITE
         description = (
-            "Move a worker one step along the journey (APPLICANT → TRAINING → ACTIVE → "
-            "EMPLOYED → RETURNED → ACTIVE), dated; other moves are refused with "
-            "code illegal_transition."
+            "Move a worker one step along the journey (see WorkerStatus), dated; other "
+            "moves are refused with code illegal_transition."
         )
 
     class Input:
