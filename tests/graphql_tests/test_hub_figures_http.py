@@ -387,7 +387,7 @@ REGION_ORDER = """
 query ($id: ID!) {
   order(id: $id) {
     id title amount estimatedMinutes receivedOn dueOn status client { name kind }
-    progress { loggedMinutes estimatedMinutes }
+    progress { loggedMinutes estimatedMinutes } federatedOrderId
   }
 }
 """
@@ -464,14 +464,20 @@ def test_a_federated_order_adds_up_the_work_logged_in_each_region(
             "status": "RECEIVED",
             "client": {"name": client_name, "kind": "URBAN_COMPANY"},
             "progress": {"loggedMinutes": 0, "estimatedMinutes": minutes},
+            # The other way: the regional order names the wide-area order it is a share of.
+            "federatedOrderId": federated_id,
         }
-    # The other way: each regional order names the federated order it belongs to. The
-    # region's API does not show that link, so it is read from the region's table.
+    # The same link in the region's table, and the region's own orders have none.
     federated = FederatedOrder.objects.get(reference=created["federatedOrder"]["reference"])
     for region in (fed.alpha, fed.beta):
         with in_region(region):
             [regional] = Order.objects.filter(federated_order_id=federated.pk)
         assert by_region[region.code]["orderId"] == gid("Order", region.code, regional.pk)
+    own = alpha.query(
+        '{ orders(first: 1, filter: {search: "アルファの注文"}) '
+        "{ edges { node { title federatedOrderId } } } }"
+    )["orders"]["edges"]
+    assert [edge["node"] for edge in own] == [{"title": "アルファの注文", "federatedOrderId": None}]
 
     # The regions work on their shares through their own APIs.
     alpha_order, beta_order = by_region["alpha"]["orderId"], by_region["beta"]["orderId"]

@@ -106,6 +106,9 @@ def decode_optional_global_id(info, value, expected, *, field: str) -> int | Non
     return None if value is None else decode_global_id(info, value, expected, field=field)
 
 
+HUB_CODE = "federation"  # the region code of the hub's own rows in global IDs
+
+
 def _region_of(root, info) -> str:
     code = getattr(root, "region_code", None)
     return code or info.context.tenant.code

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from kado_graphql.core.connections import KadoConnectionField
 from kado_graphql.core.errors import BadInputError
-from kado_graphql.core.ids import resolve_global_id
+from kado_graphql.core.ids import HUB_CODE, resolve_global_id
 from kado_graphql.core.viewer import ViewerType, resolve_viewer
 from kado_graphql.federation.enums import OrderOrderBy
 from kado_graphql.federation.filters import OrderFilter, order_filter_arguments
@@ -94,7 +94,7 @@ class FederationQueries(graphene.ObjectType):
 
     def resolve_federated_order(root, info, id):  # noqa: A002
         global_id = resolve_global_id(info, id, "FederatedOrder", field="id")
-        if global_id.region != "federation":
+        if global_id.region != HUB_CODE:
             return None
         return selectors.federated_order_get(pk=global_id.pk)
 

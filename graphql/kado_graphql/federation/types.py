@@ -6,7 +6,7 @@ None of them carries a worker's personal data: workers appear only as counts.
 import graphene
 
 from kado_graphql.core.connections import KadoConnection
-from kado_graphql.core.ids import GlobalIDField, to_global_id
+from kado_graphql.core.ids import HUB_CODE, GlobalIDField, to_global_id
 from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
 from kado_graphql.federation.enums import (
@@ -17,8 +17,6 @@ from kado_graphql.federation.enums import (
 )
 from kado_platform.accounts.policy import Perm
 from kado_platform.federation.selectors import live_shares
-
-FEDERATION = "federation"
 
 
 class RegionType(KadoObjectType):
@@ -130,7 +128,7 @@ class AllocationType(KadoObjectType):
         name = "Allocation"
         permission = Perm.FEDERATION_ORDERS
 
-    id = GlobalIDField(region=lambda root, info: FEDERATION)
+    id = GlobalIDField(region=lambda root, info: HUB_CODE)
     region = graphene.Field(RegionType, required=True)
     minutes = graphene.Int(required=True)
     units = graphene.Int(required=True)
@@ -155,7 +153,7 @@ class FederatedOrderType(KadoObjectType):
         permission = Perm.FEDERATION_ORDERS
         description = "A wide-area order (広域案件) split across regions."
 
-    id = GlobalIDField(region=lambda root, info: FEDERATION)
+    id = GlobalIDField(region=lambda root, info: HUB_CODE)
     reference = graphene.String(required=True)
     client_name = graphene.String(required=True)
     client_kind = graphene.Field(ClientKindEnum, required=True)
@@ -239,6 +237,13 @@ class RegionReportType(MoneyFigures, KadoObjectType):
     moved_to_employment = graphene.Int(
         required=True, description="Second challenge: moved on to employment."
     )
+    moved_to_social_participation = graphene.Int(
+        required=True,
+        description=(
+            "Second challenge: moved on to other social participation (volunteering, "
+            "community roles, further education)."
+        ),
+    )
     returned = graphene.Int(required=True, description="Safety net: came back to KADO.")
 
 
@@ -267,6 +272,13 @@ class ReportType(MoneyFigures, KadoObjectType):
     minutes = graphene.Int(required=True, description="Minutes worked in the year.")
     active_workers = graphene.Int(required=True)
     moved_to_employment = graphene.Int(required=True)
+    moved_to_social_participation = graphene.Int(
+        required=True,
+        description=(
+            "Workers who moved on to other social participation (volunteering, community "
+            "roles, further education) in the year: the second challenge's other outcome."
+        ),
+    )
     returned = graphene.Int(required=True)
     by_region = graphene.List(graphene.NonNull(RegionReportType), required=True)
     by_category = graphene.List(graphene.NonNull(ReportFiguresType), required=True)

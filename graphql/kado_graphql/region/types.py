@@ -11,7 +11,7 @@ from __future__ import annotations
 import graphene
 
 from kado_graphql.core.connections import KadoConnection, KadoConnectionField
-from kado_graphql.core.ids import GlobalIDField
+from kado_graphql.core.ids import HUB_CODE, GlobalIDField, to_global_id
 from kado_graphql.core.scalars import Yen
 from kado_graphql.core.types import KadoObjectType
 from kado_graphql.payouts.types import CommissionNoticeType
@@ -239,6 +239,12 @@ class OrderType(KadoObjectType):
     paid_on = graphene.Date()
     cancelled_on = graphene.Date()
     progress = graphene.Field(ProgressType, required=True)
+    federated_order_id = graphene.ID(
+        description=(
+            "The hub's wide-area order this order is the region's share of (the ID the "
+            "hub's federatedOrder(id) takes); null for the region's own orders."
+        )
+    )
     allowed_transitions = graphene.List(
         graphene.NonNull(OrderStatusEnum),
         required=True,
@@ -263,6 +269,11 @@ class OrderType(KadoObjectType):
     def resolve_progress(order, info):
         logged, estimated = order_progress(order)
         return {"logged_minutes": logged, "estimated_minutes": estimated}
+
+    def resolve_federated_order_id(order, info):
+        if order.federated_order_id is None:
+            return None
+        return to_global_id("FederatedOrder", HUB_CODE, order.federated_order_id)
 
     def resolve_allowed_transitions(order, info):
         allowed = allowed_transitions(order.status)

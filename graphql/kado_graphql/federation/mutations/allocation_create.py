@@ -1,8 +1,8 @@
 import graphene
 
 from kado_graphql.core.errors import NotFoundError
-from kado_graphql.core.ids import resolve_global_id
 from kado_graphql.core.mutations import KadoMutation
+from kado_graphql.federation.mutations.lookups import federated_order_by_id
 from kado_graphql.federation.types import FederatedOrderType
 from kado_platform.accounts.policy import Perm
 from kado_platform.core.errors import DomainError
@@ -31,12 +31,7 @@ class AllocationCreate(KadoMutation):
 
     @classmethod
     def perform(cls, root, info, **data):
-        global_id = resolve_global_id(
-            info, data["federated_order_id"], "FederatedOrder", field="federated_order_id"
-        )
-        order = federated_order_get(pk=global_id.pk)
-        if order is None or global_id.region != "federation":
-            raise NotFoundError(field="federated_order_id")
+        order = federated_order_by_id(info, data["federated_order_id"], field="federated_order_id")
         try:
             region = region_get(code=data["region"])
         except DomainError as error:

@@ -14,7 +14,9 @@ class OrderTransition(KadoMutation):
         description = (
             "Move an order one step along its life cycle and date the step (see "
             "OrderStatus and Order.allowedTransitions); other moves are refused with "
-            "code illegal_transition."
+            "code illegal_transition. INVOICED and PAID come from issuing an invoice and "
+            "recording its payment only: asked for here, they are refused with code "
+            "status_set_by_invoicing."
         )
         error_fields = {"status": "to_status"}
 
