@@ -9,9 +9,16 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("workers/", workers.WorkerListView.as_view(), name="worker_list"),
     path("workers/new/", workers.WorkerEditView.as_view(), name="worker_create"),
+    path("workers/skills/", workers.SkillListView.as_view(), name="skill_list"),
+    path("workers/skills/new/", workers.SkillCreateView.as_view(), name="skill_create"),
     path("workers/<int:pk>/", workers.WorkerDetailView.as_view(), name="worker_detail"),
     path("workers/<int:pk>/edit/", workers.WorkerEditView.as_view(), name="worker_edit"),
     path("workers/<int:pk>/status/", workers.WorkerStatusView.as_view(), name="worker_status"),
+    path(
+        "workers/<int:pk>/bank-account/",
+        workers.WorkerBankAccountView.as_view(),
+        name="worker_bank_account",
+    ),
     path("clients/", clients.ClientListView.as_view(), name="client_list"),
     path("clients/new/", clients.ClientEditView.as_view(), name="client_create"),
     path("clients/<int:pk>/edit/", clients.ClientEditView.as_view(), name="client_edit"),
@@ -29,6 +36,12 @@ urlpatterns = [
     path("worklogs/", worklogs.WorkLogListView.as_view(), name="worklog_list"),
     path(
         "worklogs/<int:pk>/approve/", worklogs.WorkLogApproveView.as_view(), name="worklog_approve"
+    ),
+    path("worklogs/<int:pk>/edit/", worklogs.WorkLogEditView.as_view(), name="worklog_edit"),
+    path(
+        "worklogs/<int:pk>/withdraw/",
+        worklogs.WorkLogWithdrawView.as_view(),
+        name="worklog_withdraw",
     ),
     path("invoices/", invoicing.InvoiceListView.as_view(), name="invoice_list"),
     path("invoices/new/", invoicing.InvoiceCreateView.as_view(), name="invoice_create"),
@@ -51,10 +64,21 @@ urlpatterns = [
         "payouts/<int:pk>/approve/", payouts.StatementApproveView.as_view(), name="payout_approve"
     ),
     path("payouts/transfers/", payouts.ZenginExportView.as_view(), name="zengin_export"),
+    path("payouts/settings/", payouts.PayoutSettingsView.as_view(), name="payout_settings"),
+    path(
+        "payouts/settings/withholding/",
+        payouts.WithholdingCategoryView.as_view(),
+        name="withholding_category_set",
+    ),
     path(
         "payouts/freelance-act/",
         payouts.FreelanceRecordsView.as_view(),
         name="freelance_records",
+    ),
+    path(
+        "payouts/freelance-act/requests/<int:pk>/respond/",
+        payouts.AccommodationRespondView.as_view(),
+        name="accommodation_respond",
     ),
     path(
         "payouts/transfers/<int:pk>/file/",

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kado_tenants.payouts.choices import AccountType
+from kado_tenants.payouts.selectors import bank_account_for
+from kado_tenants.payouts.services import bank_account_set
 from kado_tenants.workforce.selectors import skill_list
 
 # The choices come with the services that check them (the edges never import models).
@@ -8,6 +11,7 @@ from kado_tenants.workforce.services import (
     WORKER_TRANSITIONS,
     ConstraintReason,
     WorkerStatus,
+    skill_create,
     worker_change_status,
     worker_create,
     worker_update,
@@ -120,3 +124,44 @@ class WorkerStatusForm(ServiceForm):
         return worker_change_status(
             worker=self.worker, status=status, changed_on=changed_on, acting_user=self.user
         )
+
+
+class BankAccountForm(ServiceForm):
+    """Where a worker is paid (口座); the codes are checked against the Zengin bank master."""
+
+    bank_code = forms.CharField(label=_("Bank code"), max_length=10, help_text=_("4 digits."))
+    branch_code = forms.CharField(label=_("Branch code"), max_length=10, help_text=_("3 digits."))
+    account_type = forms.ChoiceField(
+        label=_("Account type"), choices=AccountType.choices, initial=AccountType.ORDINARY
+    )
+    account_number = forms.CharField(
+        label=_("Account number"), max_length=10, help_text=_("Up to 7 digits.")
+    )
+    holder_kana = forms.CharField(
+        label=_("Account holder (kana)"),
+        max_length=100,
+        help_text=_("As the bank writes it, in katakana."),
+    )
+
+    def __init__(self, *args, worker, **kwargs):
+        self.worker = worker
+        account = bank_account_for(worker)
+        if account is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(account, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
+
+    def perform(self, **account):
+        return bank_account_set(worker=self.worker, acting_user=self.user, **account)
+
+
+class SkillForm(ServiceForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=60,
+        help_text=_("Letters, digits, - and _; it names the skill in the API and never changes."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150)
+    name_en = forms.CharField(label=_("English name"), max_length=150)
+
+    def perform(self, **skill):
+        return skill_create(acting_user=self.user, **skill)

@@ -1,5 +1,7 @@
-"""Payout statements (支払明細), the Zengin transfer file and the Freelance Act records
-(accommodation requests, ends of relationships), for region admins.
+"""Payout statements (支払明細), the Zengin transfer file, the Freelance Act records
+(accommodation requests and their responses, ends of relationships) and the payout
+settings (支払設定: remitter details, payment rule, withholding by category), for region
+admins.
 
 A statement shows its lines, fee, consumption tax, withholding and net payment, and a
 flag when the Freelance Act's 60-day limit is passed or near. The Zengin file is answered
@@ -16,7 +18,9 @@ from django.utils.translation import ngettext
 
 from kado_platform.accounts.policy import Perm
 from kado_tenants.payouts.selectors import (
+    accommodation_request_get,
     accommodation_request_list,
+    payout_settings_get,
     payout_statement_get,
     payout_statement_list,
     relationship_end_list,
@@ -24,11 +28,15 @@ from kado_tenants.payouts.selectors import (
     statements_awaiting_transfer,
     transfer_batch_list,
     transfer_file_get,
+    withholding_category_list,
 )
 from kado_web.forms.payouts import (
+    AccommodationResponseForm,
     ApproveStatementForm,
     GenerateForm,
+    PayoutSettingsForm,
     StatementFilterForm,
+    WithholdingCategoryForm,
     ZenginExportForm,
 )
 from kado_web.views.base import PermissionView
@@ -189,4 +197,84 @@ class FreelanceRecordsView(PermissionView):
             request,
             "kado_web/region/payouts/freelance_records.html",
             {"awaiting": awaiting, "page": requests, "ends_page": ends},
+        )
+
+
+REMITTER_FIELDS = (
+    "remitter_code",
+    "remitter_name_kana",
+    "bank_code",
+    "branch_code",
+    "account_number",
+)
+
+
+class PayoutSettingsView(PermissionView):
+    """支払設定: what a Zengin file needs to name the region as remitter, when workers are
+    paid, and which categories of work have income tax withheld."""
+
+    permission = Perm.REGION_ADMIN
+
+    def get(self, request):
+        return self.show(request)
+
+    def post(self, request):
+        form = PayoutSettingsForm(request.POST, user=request.user)
+        if form.save() is not None:
+            messages.success(request, _("The payout settings were saved."))
+            return redirect("payout_settings")
+        return self.show(request, settings_form=form)
+
+    def show(self, request, *, settings_form=None, withholding_form=None):
+        settings = payout_settings_get()
+        return render(
+            request,
+            "kado_web/region/payouts/settings.html",
+            {
+                "form": settings_form or PayoutSettingsForm(user=request.user),
+                "withholding_form": withholding_form or WithholdingCategoryForm(user=request.user),
+                "withholding": withholding_category_list(),
+                "missing": [
+                    PayoutSettingsForm.base_fields[name].label
+                    for name in REMITTER_FIELDS
+                    if not getattr(settings, name)
+                ],
+            },
+        )
+
+
+class WithholdingCategoryView(PayoutSettingsView):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = WithholdingCategoryForm(request.POST, user=request.user)
+        if form.save() is not None:
+            messages.success(request, _("Withholding for the category was saved."))
+            return redirect("payout_settings")
+        return self.show(request, withholding_form=form)
+
+
+class AccommodationRespondView(PermissionView):
+    """The response to an accommodation request (Freelance Act art. 13), once; what was
+    asked is shown here to region admins, who hold the sensitive permission."""
+
+    permission = Perm.REGION_SENSITIVE
+
+    def get(self, request, pk):
+        item = self.found(accommodation_request_get(pk=pk))
+        return self.show(request, item, AccommodationResponseForm(request=item, user=request.user))
+
+    def post(self, request, pk):
+        item = self.found(accommodation_request_get(pk=pk))
+        form = AccommodationResponseForm(request.POST, request=item, user=request.user)
+        if form.save() is not None:
+            messages.success(request, _("The response was recorded."))
+            return redirect("freelance_records")
+        return self.show(request, self.found(accommodation_request_get(pk=pk)), form)
+
+    def show(self, request, item, form):
+        return render(
+            request,
+            "kado_web/region/payouts/respond.html",
+            {"item": item, "form": form, "can_respond": item.responded_on is None},
         )

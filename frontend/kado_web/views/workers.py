@@ -1,11 +1,21 @@
+"""Workers: the list, a worker's page (with, for region admins, the bank account they are
+paid to), registering and editing them, and the region's skills."""
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kado_platform.accounts.policy import Perm
 from kado_tenants.orders.selectors import worklog_list
-from kado_tenants.workforce.selectors import availability_for, worker_get, worker_list
-from kado_web.forms.workers import WorkerFilterForm, WorkerForm, WorkerStatusForm
+from kado_tenants.payouts.selectors import bank_account_for
+from kado_tenants.workforce.selectors import availability_for, skill_list, worker_get, worker_list
+from kado_web.forms.workers import (
+    BankAccountForm,
+    SkillForm,
+    WorkerFilterForm,
+    WorkerForm,
+    WorkerStatusForm,
+)
 from kado_web.views.base import PermissionView
 
 
@@ -35,7 +45,8 @@ class WorkerDetailView(PermissionView):
         worker = self.found(worker_get(pk=pk))
         return self.show(request, worker, WorkerStatusForm(worker=worker, user=request.user))
 
-    def show(self, request, worker, status_form, status=200):
+    def show(self, request, worker, status_form, status=200, *, bank_form=None):
+        can_pay = self.can(Perm.REGION_ADMIN)
         context = {
             "worker": worker,
             "availability": availability_for(worker),
@@ -44,6 +55,11 @@ class WorkerDetailView(PermissionView):
             "status_form": status_form,
             "can_write": self.can(Perm.REGION_WRITE),
             "can_see_sensitive": self.can(Perm.REGION_SENSITIVE),
+            "can_pay": can_pay,
+            "bank_account": bank_account_for(worker) if can_pay else None,
+            "bank_form": (bank_form or BankAccountForm(worker=worker, user=request.user))
+            if can_pay
+            else None,
         }
         return render(request, "kado_web/region/workers/detail.html", context, status=status)
 
@@ -94,3 +110,51 @@ class WorkerEditView(PermissionView):
         return render(
             request, "kado_web/region/workers/form.html", {"form": form, "worker": worker}
         )
+
+
+class WorkerBankAccountView(WorkerDetailView):
+    """Set or replace the account a worker is paid to (口座); region admins only."""
+
+    permission = Perm.REGION_ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        worker = self.found(worker_get(pk=pk))
+        form = BankAccountForm(request.POST, worker=worker, user=request.user)
+        if form.save() is not None:
+            messages.success(request, _("The bank account was saved."))
+            return redirect("worker_detail", pk=worker.pk)
+        status_form = WorkerStatusForm(worker=worker, user=request.user)
+        return self.show(request, worker, status_form, bank_form=form)
+
+
+class SkillListView(PermissionView):
+    """The region's skills; region admins add one (its code names it from then on)."""
+
+    permission = Perm.REGION_READ
+
+    def get(self, request):
+        return self.show(request, SkillForm(user=request.user))
+
+    def show(self, request, form):
+        return render(
+            request,
+            "kado_web/region/workers/skills.html",
+            {
+                "skills": skill_list(),
+                "form": form if self.can(Perm.REGION_ADMIN) else None,
+            },
+        )
+
+
+class SkillCreateView(SkillListView):
+    permission = Perm.REGION_ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = SkillForm(request.POST, user=request.user)
+        skill = form.save()
+        if skill is not None:
+            messages.success(request, _("The skill %(name)s was added.") % {"name": skill.name})
+            return redirect("skill_list")
+        return self.show(request, form)

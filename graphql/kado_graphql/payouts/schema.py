@@ -1,5 +1,6 @@
-"""Payouts on the region host, for region admins: statements, the Zengin export and the
-Freelance Act records (3条通知, accommodation requests, ends of relationships)."""
+"""Payouts on the region host, for region admins: statements, the Zengin export, the
+Freelance Act records (3条通知, accommodation requests, ends of relationships) and what a
+region sets up to pay: its payout settings, workers' bank accounts, withholding by category."""
 
 from __future__ import annotations
 
@@ -10,27 +11,39 @@ from kado_graphql.core.ids import decode_optional_global_id
 from kado_graphql.payouts.lookups import statement_by_id
 from kado_graphql.payouts.mutations import (
     AccommodationRequestRecord,
+    AccommodationRequestRespond,
+    BankAccountSet,
     CommissionNoticeIssue,
+    DeliverablePayRecord,
+    PayoutSettingsUpdate,
     PayoutStatementApprove,
     PayoutStatementsGenerate,
     RelationshipEndRecord,
+    WithholdingCategorySet,
     ZenginExport,
 )
 from kado_graphql.payouts.types import (
     AccommodationRequestConnection,
     AccommodationRequestFilter,
+    BankAccountType,
+    PayoutSettingsType,
     PayoutStatementConnection,
     PayoutStatementFilter,
     PayoutStatementType,
     RelationshipEndConnection,
     RelationshipEndFilter,
+    WithholdingCategoryType,
 )
 from kado_graphql.region.enums import choice
+from kado_graphql.region.lookups import worker_by_id
 from kado_tenants.payouts.selectors import (
     accommodation_request_list,
+    bank_account_for,
+    payout_settings_get,
     payout_statement_list,
     relationship_end_list,
     statements_with_lines,
+    withholding_category_list,
 )
 
 
@@ -69,6 +82,31 @@ class PayoutQueries(graphene.ObjectType):
         ),
     )
 
+    payout_settings = graphene.Field(
+        PayoutSettingsType,
+        required=True,
+        description="The region's remitter details, payment rule and file options.",
+    )
+    withholding_categories = graphene.List(
+        graphene.NonNull(WithholdingCategoryType),
+        required=True,
+        description="The categories of work the region has set withholding for, by category.",
+    )
+    bank_account = graphene.Field(
+        BankAccountType,
+        worker_id=graphene.ID(required=True),
+        description="Where a worker is paid; null when none is recorded (region admins).",
+    )
+
+    def resolve_payout_settings(root, info):
+        return payout_settings_get()
+
+    def resolve_withholding_categories(root, info):
+        return withholding_category_list()
+
+    def resolve_bank_account(root, info, worker_id):
+        return bank_account_for(worker_by_id(info, worker_id, field="workerId"))
+
     def resolve_payout_statements(root, info, filter=None):  # noqa: A002
         filter = filter or {}  # noqa: A001
         return statements_with_lines(
@@ -99,3 +137,8 @@ class PayoutMutations(graphene.ObjectType):
     commission_notice_issue = CommissionNoticeIssue.Field()
     accommodation_request_record = AccommodationRequestRecord.Field()
     relationship_end_record = RelationshipEndRecord.Field()
+    accommodation_request_respond = AccommodationRequestRespond.Field()
+    payout_settings_update = PayoutSettingsUpdate.Field()
+    bank_account_set = BankAccountSet.Field()
+    withholding_category_set = WithholdingCategorySet.Field()
+    deliverable_pay_record = DeliverablePayRecord.Field()

@@ -1,8 +1,10 @@
-"""The payout API's types: statements, lines, 3条通知, accommodation requests and the
-ends of relationships.
+"""The payout API's types: statements, lines, 3条通知, accommodation requests, the ends of
+relationships, and what a region sets up to pay: its payout settings, workers' bank
+accounts, withholding by category and deliverable pay.
 
 Region admins only (REGION_ADMIN): pay, tax and family circumstances are not for staff;
-what an accommodation request asked and the response also need REGION_SENSITIVE.
+what an accommodation request asked and the response, and a worker's account number and
+holder, also need REGION_SENSITIVE.
 Money is whole yen (Int), days are Dates. Global IDs name the region
 (`PayoutStatement:alpha:42`); a statement's worker is given by the Worker's global ID.
 """
@@ -20,7 +22,9 @@ from kado_platform.accounts.policy import Perm
 from kado_tenants.orders.categories import Category
 from kado_tenants.payouts.choices import (
     AccommodationKind,
+    AccountType,
     LineKind,
+    RecordSeparator,
     StatementStatus,
     TerminationException,
 )
@@ -228,3 +232,107 @@ class PayoutStatementFilter(graphene.InputObjectType):
     month = graphene.Date(description="Any day of the month.")
     status = graphene.Field(StatementStatusEnum)
     worker_id = graphene.ID()
+
+
+AccountTypeEnum = choices_enum(AccountType, "AccountType", "預金種目 as the Zengin file codes it.")
+RecordSeparatorEnum = choices_enum(
+    RecordSeparator, "ZenginRecordSeparator", "What ends each record of a Zengin file."
+)
+
+
+class PayoutSettingsType(KadoObjectType):
+    class Meta:
+        name = "PayoutSettings"
+        permission = Perm.REGION_ADMIN
+        description = (
+            "The region's payout details: the remitter (委託者) a Zengin file names, the "
+            "payment rule and the file options; the defaults until a region sets them."
+        )
+
+    principal_name = graphene.String(
+        required=True, description="委託事業者名 on the 3条通知; empty: the region's name."
+    )
+    remitter_code = graphene.String(required=True, description="振込依頼人コード, 10 digits.")
+    remitter_name_kana = graphene.String(required=True, description="The remitter in kana.")
+    bank_code = graphene.String(required=True, description="The paying bank, 4 digits.")
+    branch_code = graphene.String(required=True, description="Its branch, 3 digits.")
+    account_type = graphene.Field(AccountTypeEnum, required=True)
+    account_number = graphene.String(required=True, description="7 digits.")
+    record_separator = graphene.Field(RecordSeparatorEnum, required=True)
+    payment_month_offset = graphene.Int(
+        required=True, description="Months after the closing month: 0 or 1 (翌月)."
+    )
+    payment_day = graphene.Int(
+        required=True, description="Day of the month paid; 31 means the month's last day."
+    )
+    payment_method = graphene.String(required=True)
+    remitter_complete = graphene.Boolean(
+        required=True, description="Whether every remitter detail a Zengin file needs is set."
+    )
+
+    def resolve_remitter_complete(settings, info):
+        return all(getattr(settings, field) for field in REMITTER_FIELDS)
+
+
+REMITTER_FIELDS = (
+    "remitter_code",
+    "remitter_name_kana",
+    "bank_code",
+    "branch_code",
+    "account_number",
+)
+
+
+class BankAccountType(KadoObjectType):
+    class Meta:
+        name = "BankAccount"
+        permission = Perm.REGION_ADMIN
+        description = "Where a worker is paid (one account per worker)."
+        # Where a person's money goes: the number and the holder need the sensitive permission.
+        field_permissions = {
+            "account_number": Perm.REGION_SENSITIVE,
+            "holder_kana": Perm.REGION_SENSITIVE,
+        }
+
+    worker_id = graphene.ID(required=True, description="The worker's global ID.")
+    bank_code = graphene.String(required=True)
+    branch_code = graphene.String(required=True)
+    account_type = graphene.Field(AccountTypeEnum, required=True)
+    # Nullable so that a refusal nulls these two fields, not the whole account.
+    account_number = graphene.String(description="7 digits (sensitive).")
+    holder_kana = graphene.String(description="口座名義, half-width kana (sensitive).")
+
+    def resolve_worker_id(account, info):
+        return to_global_id("Worker", info.context.tenant.code, account.worker_id)
+
+
+class WithholdingCategoryType(KadoObjectType):
+    class Meta:
+        name = "WithholdingCategory"
+        permission = Perm.REGION_ADMIN
+        description = (
+            "Whether pay for a category of work has income tax withheld (所得税法 第204条); "
+            "a category the region never set does not withhold."
+        )
+
+    category = graphene.Field(PayoutCategoryEnum, required=True)
+    withholds = graphene.Boolean(required=True)
+    note = graphene.String(required=True, description="The legal basis, or empty.")
+
+
+class DeliverablePayType(KadoObjectType):
+    class Meta:
+        name = "DeliverablePay"
+        permission = Perm.REGION_ADMIN
+        description = "Pay for deliverables received on a per-deliverable assignment."
+
+    id = GlobalIDField()
+    assignment_id = graphene.ID(required=True)
+    description = graphene.String(required=True)
+    quantity = graphene.Int(required=True)
+    unit_price = Yen(required=True)
+    amount = Yen(required=True, description="unitPrice × quantity.")
+    received_on = graphene.Date(required=True)
+
+    def resolve_assignment_id(pay, info):
+        return to_global_id("Assignment", info.context.tenant.code, pay.assignment_id)

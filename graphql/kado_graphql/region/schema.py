@@ -31,12 +31,15 @@ from kado_graphql.region.mutations import (
     OrderCreate,
     OrderTransition,
     OrderUpdate,
+    SkillCreate,
     WorkerChangeStatus,
     WorkerCreate,
     WorkerSetAvailability,
     WorkerUpdate,
     WorkLogApprove,
     WorkLogRecord,
+    WorkLogUpdate,
+    WorkLogWithdraw,
 )
 from kado_graphql.region.selection import selected
 from kado_graphql.region.types import (
@@ -199,3 +202,6 @@ class RegionMutations(graphene.ObjectType):
     assignment_create = AssignmentCreate.Field()
     work_log_record = WorkLogRecord.Field()
     work_log_approve = WorkLogApprove.Field()
+    work_log_update = WorkLogUpdate.Field()
+    work_log_withdraw = WorkLogWithdraw.Field()
+    skill_create = SkillCreate.Field()

@@ -431,6 +431,46 @@ def assignment_create(
 # --- work logs ------------------------------------------------------------------------
 
 
+def _check_day(order, assignment, work_date, minutes, logs) -> None:
+    """The rules of a day's log, for recording and correcting alike: within the order's
+    time, not ahead of today, one log per assignment a day, 1,440 minutes a day in all
+    (`logs`: the work logs that count, without the one being corrected)."""
+    if work_date < order.received_on:
+        raise DomainError(
+            "work_before_received",
+            _("The work date cannot be before the order was received."),
+            field="work_date",
+        )
+    if work_date > timezone.localdate():
+        raise DomainError(
+            "work_date_future",
+            _("The work date cannot be in the future."),
+            field="work_date",
+        )
+    if logs.filter(assignment=assignment, work_date=work_date).exists():
+        raise DomainError(
+            "worklog_duplicate",
+            _("Work on this order is already logged for this day; change that entry instead."),
+            field="work_date",
+        )
+    already = (
+        logs.filter(assignment__worker_id=assignment.worker_id, work_date=work_date)
+        .aggregate(total=Sum("minutes"))
+        .get("total")
+        or 0
+    )
+    if already + minutes > MINUTES_PER_DAY:
+        raise DomainError(
+            "daily_limit",
+            _(
+                "A worker's minutes on one day cannot exceed 1440 across all orders "
+                "(%(already)s already logged)."
+            ),
+            field="minutes",
+            params={"already": already},
+        )
+
+
 @transaction.atomic
 def worklog_record(
     *,
@@ -454,40 +494,7 @@ def worklog_record(
             _("Work cannot be logged on a cancelled order."),
             field="assignment",
         )
-    if work_date < order.received_on:
-        raise DomainError(
-            "work_before_received",
-            _("The work date cannot be before the order was received."),
-            field="work_date",
-        )
-    if work_date > timezone.localdate():
-        raise DomainError(
-            "work_date_future",
-            _("The work date cannot be in the future."),
-            field="work_date",
-        )
-    if WorkLog.objects.filter(assignment=assignment, work_date=work_date).exists():
-        raise DomainError(
-            "worklog_duplicate",
-            _("Work on this order is already logged for this day; change that entry instead."),
-            field="work_date",
-        )
-    already = (
-        WorkLog.objects.filter(assignment__worker_id=assignment.worker_id, work_date=work_date)
-        .aggregate(total=Sum("minutes"))
-        .get("total")
-        or 0
-    )
-    if already + minutes > MINUTES_PER_DAY:
-        raise DomainError(
-            "daily_limit",
-            _(
-                "A worker's minutes on one day cannot exceed 1440 across all orders "
-                "(%(already)s already logged)."
-            ),
-            field="minutes",
-            params={"already": already},
-        )
+    _check_day(order, assignment, work_date, minutes, WorkLog.objects.all())
     work_log = WorkLog(
         assignment=assignment, work_date=work_date, minutes=minutes, note=(note or "").strip()
     )
@@ -541,3 +548,112 @@ def worklog_approve(*, work_log: WorkLog, acting_user) -> WorkLog:
         },
     )
     return work_log
+
+
+def _lock_unapproved(worklog: WorkLog) -> tuple[WorkLog, Order]:
+    """Lock as worklog_record does (worker, then order), then the log itself, and refuse a
+    log that is approved (the basis of pay) or whose order was cancelled."""
+    assignment = Assignment.objects.filter(pk=worklog.assignment_id).first()
+    if assignment is not None:
+        list(Worker.objects.select_for_update().filter(pk=assignment.worker_id).values_list("pk"))
+        order = Order.objects.select_for_update().get(pk=assignment.order_id)
+    if (
+        assignment is None
+        or not WorkLog.objects.select_for_update()
+        .filter(pk=worklog.pk, assignment_id=assignment.pk)
+        .exists()
+    ):
+        raise DomainError(
+            "worklog_not_found",
+            _("This work log no longer exists."),
+            field="worklog",
+        )
+    worklog.refresh_from_db()
+    if worklog.approved_at is not None:
+        raise DomainError(
+            "worklog_already_approved",
+            _(
+                "This work log is already approved: its minutes are the basis of pay and "
+                "can no longer be corrected or withdrawn."
+            ),
+            field="worklog",
+        )
+    if order.status == OrderStatus.CANCELLED:
+        raise DomainError(
+            "order_cancelled",
+            _("Work logged on a cancelled order cannot be changed."),
+            field="worklog",
+        )
+    return worklog, order
+
+
+@transaction.atomic
+def worklog_update(
+    *,
+    worklog: WorkLog,
+    minutes: int | None = None,
+    work_date: datetime.date | None = None,
+    note: str | None = None,
+    acting_user=None,
+) -> WorkLog:
+    """Correct a log until it is approved, under the rules of recording; absent: unchanged."""
+    if minutes is not None:
+        check_whole_number(minutes, field="minutes", minimum=1, maximum=MINUTES_PER_DAY)
+    if work_date is not None:
+        check_date(work_date, field="work_date")
+    worklog, order = _lock_unapproved(worklog)
+    assignment = worklog.assignment
+    require_commission_notice(assignment)
+    new_date = worklog.work_date if work_date is None else work_date
+    new_minutes = worklog.minutes if minutes is None else minutes
+    new_note = worklog.note if note is None else note.strip()
+    _check_day(order, assignment, new_date, new_minutes, WorkLog.objects.exclude(pk=worklog.pk))
+    before = {"work_date": worklog.work_date, "minutes": worklog.minutes, "note": worklog.note}
+    worklog.work_date, worklog.minutes, worklog.note = new_date, new_minutes, new_note
+    changed = [field for field in before if getattr(worklog, field) != before[field]]
+    if not changed:
+        return worklog
+    try:
+        validate(worklog)
+    except DomainError:
+        worklog.refresh_from_db()  # the caller's instance must not keep refused values
+        raise
+    worklog.save(update_fields=changed)
+    logged = WorkLog.objects.filter(assignment__order=order).aggregate(total=Sum("minutes"))[
+        "total"
+    ]
+    changes = {
+        field: "changed"
+        if field == "note"
+        else [_iso(before[field]), _iso(getattr(worklog, field))]
+        for field in changed
+    }
+    _order_changed(
+        order,
+        action="worklog.update",
+        acting_user=acting_user,
+        instance=worklog,
+        changes={"assignment_id": assignment.pk, **changes, "logged_minutes": logged},
+    )
+    return worklog
+
+
+@transaction.atomic
+def worklog_withdraw(*, worklog: WorkLog, acting_user=None) -> None:
+    """Delete a log recorded in error; only before approval, as approved minutes are paid."""
+    worklog, order = _lock_unapproved(worklog)
+    pk, assignment_id = worklog.pk, worklog.assignment_id
+    facts = {"work_date": worklog.work_date, "minutes": worklog.minutes}
+    worklog.delete()
+    worklog.pk = pk  # the audit entry names the row that was withdrawn
+    logged = (
+        WorkLog.objects.filter(assignment__order=order).aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+    _order_changed(
+        order,
+        action="worklog.withdraw",
+        acting_user=acting_user,
+        instance=worklog,
+        changes={"assignment_id": assignment_id, **facts, "logged_minutes": logged},
+    )

@@ -65,7 +65,9 @@ def test_a_region_admin_runs_the_workspace(site):
     page.fill("#id_name_kana", "シケン イチロウ")
     page.click("form button.btn-primary")
     expect(page.locator("h1")).to_contain_text(worker_name)
-    expect(page.locator(".sensitive")).to_be_visible()
+    # Admins see the time constraint and where the worker is paid; staff see neither.
+    expect(page.locator("section[aria-labelledby=sensitive-heading]")).to_be_visible()
+    expect(page.locator("section[aria-labelledby=bank-heading]")).to_be_visible()
     site.axe("worker-detail")
 
     # Clients.
@@ -113,8 +115,10 @@ def test_a_region_admin_runs_the_workspace(site):
     page.click("nav.site-nav >> a[href='/worklogs/']")
     site.axe("worklogs")
     row = page.locator("tr", has_text=worker_name)
-    row.locator("button").click()
+    expect(row.get_by_role("button", name=re.compile("^取り下げ"))).to_be_visible()
+    row.get_by_role("button", name=re.compile("^承認")).click()
     expect(row.locator(".status-paid")).to_be_visible()
+    expect(row.locator("button")).to_have_count(0)  # approved: no correcting or withdrawing
 
     page.reload()  # the approval was saved, not only swapped in
     expect(page.locator("tr", has_text=worker_name).locator(".status-paid")).to_be_visible()
