@@ -10,7 +10,16 @@ REGION_NAV = [
         "worker_list",
         _("Workers"),
         Perm.REGION_READ,
-        {"worker_list", "worker_create", "worker_detail", "worker_edit", "worker_status"},
+        {
+            "worker_list",
+            "worker_create",
+            "worker_detail",
+            "worker_edit",
+            "worker_status",
+            "worker_bank_account",
+            "skill_list",
+            "skill_create",
+        },
     ),
     (
         "client_list",
@@ -32,7 +41,12 @@ REGION_NAV = [
             "worklog_create",
         },
     ),
-    ("worklog_list", _("Work logs"), Perm.REGION_READ, {"worklog_list", "worklog_approve"}),
+    (
+        "worklog_list",
+        _("Work logs"),
+        Perm.REGION_READ,
+        {"worklog_list", "worklog_approve", "worklog_edit", "worklog_withdraw"},
+    ),
     (
         "invoice_list",
         _("Invoices"),
@@ -51,10 +65,22 @@ REGION_NAV = [
         "payout_list",
         _("Payout statements"),
         Perm.REGION_ADMIN,
-        {"payout_list", "payout_generate", "payout_detail", "payout_approve"},
+        {
+            "payout_list",
+            "payout_generate",
+            "payout_detail",
+            "payout_approve",
+            "payout_settings",
+            "withholding_category_set",
+        },
     ),
     ("zengin_export", _("Zengin transfers"), Perm.REGION_ADMIN, {"zengin_export"}),
-    ("freelance_records", _("Freelance Act records"), Perm.REGION_ADMIN, {"freelance_records"}),
+    (
+        "freelance_records",
+        _("Freelance Act records"),
+        Perm.REGION_ADMIN,
+        {"freelance_records", "accommodation_respond"},
+    ),
 ]
 HUB_NAV = [
     ("home", _("Home"), Perm.SIGN_IN, {"home"}),

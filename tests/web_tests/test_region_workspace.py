@@ -189,18 +189,22 @@ def test_lists_filter_and_paginate(fed, web):
     assert client.get("/orders/?page=99").status_code == 200
 
 
+def _region_url_patterns(patterns=None):
+    """Every URL pattern of the region workspace, through its includes."""
+    for pattern in (
+        get_resolver("kado_web.region_urls").url_patterns if patterns is None else patterns
+    ):
+        if isinstance(pattern, URLResolver):
+            yield from _region_url_patterns(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            yield pattern
+
+
 def test_every_workspace_url_declares_a_permission():
     """Fail closed: each view of the workspace names the Perm it needs."""
     from kado_web.views.base import PermissionView
 
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern):
-                yield pattern
-
-    views = [p.callback for p in walk(get_resolver("kado_web.region_urls").url_patterns)]
+    views = [p.callback for p in _region_url_patterns()]
     assert views
     for view in views:
         assert issubclass(view.view_class, PermissionView)
@@ -253,3 +257,24 @@ def test_repeated_failed_logins_lock_the_login_for_a_while(fed, settings):
     other = Client(HTTP_HOST=fed.beta.host)
     ok = other.post("/login/", {"username": "staff@beta.test", "password": PASSWORD})
     assert ok.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("urls", "nav", "downloads"),
+    [
+        ("kado_web.region_urls", "REGION_NAV", {"invoice_pdf", "transfer_file"}),
+        ("kado_web.hub_urls", "HUB_NAV", {"report_export"}),
+    ],
+)
+def test_every_page_marks_its_place_in_the_navigation(urls, nav, downloads):
+    """A page reached from the menu keeps its menu entry current; file downloads aside."""
+    from importlib import import_module
+
+    from kado_web import context_processors
+
+    entries = getattr(context_processors, nav)
+    marked = set().union(*(current for _name, _label, _perm, current in entries))
+    own = import_module(urls).urlpatterns  # the hub's pages included in a region's aside
+    names = {p.name for p in own if isinstance(p, URLPattern) and p.name}
+    unmarked = names - marked - downloads
+    assert not unmarked, sorted(unmarked)
