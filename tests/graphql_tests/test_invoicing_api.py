@@ -139,11 +139,14 @@ def test_search_by_date_amount_and_counterparty(gql, orders):
     issued = _issued(gql, orders)
 
     def numbers(**filter_):
+        # Other tests (and the docs' examples over HTTP) commit invoices in this region:
+        # every search but the counterparty's own is narrowed to this test's client.
+        filter_.setdefault("counterparty", "グラフ商事")
         body = gql(SEARCH, {"filter": filter_})
         assert "errors" not in body, body
         return [edge["node"]["number"] for edge in body["data"]["invoices"]["edges"]]
 
-    assert numbers(counterparty="グラフ商事") == ["2023-00001"]
+    assert numbers() == ["2023-00001"]
     assert numbers(counterparty="存在しない") == []
     assert numbers(**{"from": "2023-06-30", "to": "2023-06-30"}) == ["2023-00001"]
     assert numbers(**{"from": "2023-07-01"}) == []
