@@ -130,3 +130,34 @@ def test_one_connection_serving_regions_and_the_hub_in_turn_reads_each_ones_rows
         assert BETA in seen and ALPHA not in seen
         assert _server_search_path() == f"{fed.beta.schema_name}, public"
     connection.set_schema_to_public()
+
+
+def test_a_new_thread_starts_on_public_whatever_region_its_parent_is_in(fed, django_db_blocker):
+    """Django gives each thread its own connection: a thread started by code that is in a
+    region (a pool, a library's worker) begins on public, where no region table exists, and
+    must choose its region itself; it never inherits the parent's."""
+    import threading
+
+    from django.db.utils import ProgrammingError
+
+    connection.set_tenant(fed.alpha)
+    assert _title_of_first_order(connection) == "アルファの注文"
+    seen = {}
+
+    def child():
+        try:
+            with django_db_blocker.unblock():
+                seen["schema"] = connection.schema_name
+                seen["path"] = _server_search_path()
+                try:
+                    _title_of_first_order(connection)
+                except ProgrammingError:
+                    seen["region_table"] = "missing"
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=child)
+    thread.start()
+    thread.join()
+    assert seen == {"schema": "public", "path": "public", "region_table": "missing"}
+    assert connection.schema_name == fed.alpha.schema_name  # the parent keeps its region
