@@ -24,6 +24,7 @@ from kado_tenants.payouts.selectors import (
     payout_statement_get,
     payout_statement_list,
     relationship_end_list,
+    remitter_missing,
     statement_risk,
     statements_awaiting_transfer,
     transfer_batch_list,
@@ -200,15 +201,6 @@ class FreelanceRecordsView(PermissionView):
         )
 
 
-REMITTER_FIELDS = (
-    "remitter_code",
-    "remitter_name_kana",
-    "bank_code",
-    "branch_code",
-    "account_number",
-)
-
-
 class PayoutSettingsView(PermissionView):
     """支払設定: what a Zengin file needs to name the region as remitter, when workers are
     paid, and which categories of work have income tax withheld."""
@@ -236,8 +228,7 @@ class PayoutSettingsView(PermissionView):
                 "withholding": withholding_category_list(),
                 "missing": [
                     PayoutSettingsForm.base_fields[name].label
-                    for name in REMITTER_FIELDS
-                    if not getattr(settings, name)
+                    for name in remitter_missing(settings)
                 ],
             },
         )

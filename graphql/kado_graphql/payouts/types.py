@@ -28,7 +28,7 @@ from kado_tenants.payouts.choices import (
     StatementStatus,
     TerminationException,
 )
-from kado_tenants.payouts.selectors import statement_risk
+from kado_tenants.payouts.selectors import remitter_missing, statement_risk
 
 StatementStatusEnum = choices_enum(
     StatementStatus, "PayoutStatementStatus", "DRAFT until approved; APPROVED never changes."
@@ -271,16 +271,7 @@ class PayoutSettingsType(KadoObjectType):
     )
 
     def resolve_remitter_complete(settings, info):
-        return all(getattr(settings, field) for field in REMITTER_FIELDS)
-
-
-REMITTER_FIELDS = (
-    "remitter_code",
-    "remitter_name_kana",
-    "bank_code",
-    "branch_code",
-    "account_number",
-)
+        return not remitter_missing(settings)
 
 
 class BankAccountType(KadoObjectType):

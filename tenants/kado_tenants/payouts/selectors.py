@@ -32,6 +32,21 @@ def payout_settings_get() -> PayoutSettings:
     return PayoutSettings.objects.filter(singleton=True).first() or PayoutSettings()
 
 
+# What a Zengin file's header needs from the region (振込依頼人).
+REMITTER_FIELDS = (
+    "remitter_code",
+    "remitter_name_kana",
+    "bank_code",
+    "branch_code",
+    "account_number",
+)
+
+
+def remitter_missing(settings: PayoutSettings) -> list[str]:
+    """The remitter details still blank, in the form's order: none means a file can be made."""
+    return [field for field in REMITTER_FIELDS if not getattr(settings, field)]
+
+
 def withholding_categories() -> frozenset[str]:
     """Categories whose pay has income tax withheld; none unless the region says so."""
     return frozenset(

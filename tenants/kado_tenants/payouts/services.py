@@ -59,6 +59,7 @@ from kado_tenants.payouts.selectors import (
     payout_settings_get,
     relationship_is_continuous,
     relationship_started_on,
+    remitter_missing,
     withholding_categories,
 )
 from kado_tenants.workforce.models import Worker
@@ -647,17 +648,7 @@ class ZenginExport:
 
 
 def _remitter(settings: PayoutSettings) -> zengin.Remitter:
-    missing = [
-        field
-        for field in (
-            "remitter_code",
-            "remitter_name_kana",
-            "bank_code",
-            "branch_code",
-            "account_number",
-        )
-        if not getattr(settings, field)
-    ]
+    missing = remitter_missing(settings)
     if missing:
         raise DomainError(
             "remitter_incomplete",
