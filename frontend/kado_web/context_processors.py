@@ -17,6 +17,7 @@ REGION_NAV = [
             "worker_edit",
             "worker_status",
             "worker_bank_account",
+            "worker_availability",
             "skill_list",
             "skill_create",
         },

@@ -19,6 +19,11 @@ urlpatterns = [
         workers.WorkerBankAccountView.as_view(),
         name="worker_bank_account",
     ),
+    path(
+        "workers/<int:pk>/availability/",
+        workers.WorkerAvailabilityView.as_view(),
+        name="worker_availability",
+    ),
     path("clients/", clients.ClientListView.as_view(), name="client_list"),
     path("clients/new/", clients.ClientEditView.as_view(), name="client_create"),
     path("clients/<int:pk>/edit/", clients.ClientEditView.as_view(), name="client_edit"),

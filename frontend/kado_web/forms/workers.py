@@ -1,16 +1,24 @@
+import itertools
+import re
+import unicodedata
+
 from django import forms
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from kado_platform.core.errors import DomainError
 from kado_tenants.payouts.choices import AccountType
 from kado_tenants.payouts.selectors import bank_account_for
 from kado_tenants.payouts.services import bank_account_set
-from kado_tenants.workforce.selectors import skill_list
+from kado_tenants.workforce.selectors import availability_for, skill_list
 
 # The choices come with the services that check them (the edges never import models).
 from kado_tenants.workforce.services import (
+    MINUTES_PER_DAY,
     WORKER_TRANSITIONS,
     ConstraintReason,
     WorkerStatus,
+    availability_set,
     skill_create,
     worker_change_status,
     worker_create,
@@ -165,3 +173,124 @@ class SkillForm(ServiceForm):
 
     def perform(self, **skill):
         return skill_create(acting_user=self.user, **skill)
+
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _clock_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d}"
+
+
+class ClockField(forms.CharField):
+    """A time of day typed as H:MM, as minutes after midnight; 24:00 ends a day.
+
+    Only the shape is checked here: whether the time lies inside the day is the
+    service's rule, so it refuses it with its own message.
+    """
+
+    default_error_messages = {
+        "invalid": _("Enter the time as hours and minutes, for example 9:00 or 17:30."),
+    }
+
+    def __init__(self, **kwargs):
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "size": 5}
+        super().__init__(required=False, widget=forms.TextInput(attrs), **kwargs)
+
+    def to_python(self, value):
+        text = unicodedata.normalize("NFKC", super().to_python(value)).strip()
+        if not text:
+            return None
+        match = _CLOCK.match(text)
+        if match is None or int(match[2]) >= 60:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(match[1]) * 60 + int(match[2])
+
+
+class AvailabilityRowForm(forms.Form):
+    """One weekly window; a row left empty is no window."""
+
+    weekday = forms.TypedChoiceField(label=_("Weekday"), coerce=int, required=False)
+    start = ClockField(label=_("Start time"))
+    end = ClockField(label=_("End time"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weekday"].choices = [("", "—"), *WEEKDAYS.items()]
+
+    def clean(self):
+        data = super().clean()
+        values = [data.get(name) for name in ("weekday", "start", "end")]
+        if not self.errors and any(v not in (None, "") for v in values):
+            for name, value in zip(("weekday", "start", "end"), values, strict=True):
+                if value in (None, ""):
+                    self.add_error(
+                        name,
+                        _("Give the weekday, the start and the end, or leave the row empty."),
+                    )
+        return data
+
+    @property
+    def window(self) -> tuple[int, int, int] | None:
+        data = getattr(self, "cleaned_data", {})
+        if any(data.get(name) in (None, "") for name in ("weekday", "start", "end")):
+            return None
+        return (data["weekday"], data["start"], data["end"])
+
+
+class BaseAvailabilityFormSet(forms.BaseFormSet):
+    """The worker's week as rows; saving replaces every window through `availability_set`.
+
+    The service decides what is refused; its message is put next to the row it is about,
+    and nothing is written.
+    """
+
+    def __init__(self, *args, worker, user, **kwargs):
+        self.worker = worker
+        self.user = user
+        if "initial" not in kwargs:
+            kwargs["initial"] = [
+                {
+                    "weekday": window.weekday,
+                    "start": _clock_text(window.start_minute),
+                    "end": _clock_text(window.end_minute),
+                }
+                for window in availability_for(worker)
+            ]
+        super().__init__(*args, **kwargs)
+
+    def save(self):
+        """The saved windows, or None with the refusal attached to its row."""
+        if not self.is_valid():
+            return None
+        rows = [(form, form.window) for form in self.forms if form.window is not None]
+        try:
+            return availability_set(
+                worker=self.worker,
+                windows=[window for _form, window in rows],
+                acting_user=self.user,
+            )
+        except DomainError as error:
+            self._place(error, rows)
+            return None
+
+    def _place(self, error: DomainError, rows) -> None:
+        """Attach the service's refusal to the row (and field) it is about."""
+        if error.code == "window_range":
+            for form, (_day, start, end) in rows:
+                if not 0 <= start < end <= MINUTES_PER_DAY:
+                    form.add_error("end", error.message)
+                    return
+        if error.code == "window_overlap":
+            ordered = sorted(rows, key=lambda row: row[1])
+            for (_earlier, previous), (form, current) in itertools.pairwise(ordered):
+                if previous[0] == current[0] and current[1] < previous[2]:
+                    form.add_error("start", error.message)
+                    return
+        self._non_form_errors.append(error.message)
+
+
+AvailabilityFormSet = forms.formset_factory(
+    AvailabilityRowForm, formset=BaseAvailabilityFormSet, extra=3, max_num=50, validate_max=True
+)

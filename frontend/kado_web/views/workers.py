@@ -10,6 +10,7 @@ from kado_tenants.orders.selectors import worklog_list
 from kado_tenants.payouts.selectors import bank_account_for
 from kado_tenants.workforce.selectors import availability_for, skill_list, worker_get, worker_list
 from kado_web.forms.workers import (
+    AvailabilityFormSet,
     BankAccountForm,
     SkillForm,
     WorkerFilterForm,
@@ -47,9 +48,11 @@ class WorkerDetailView(PermissionView):
 
     def show(self, request, worker, status_form, status=200, *, bank_form=None):
         can_pay = self.can(Perm.REGION_ADMIN)
+        availability = list(availability_for(worker))
         context = {
             "worker": worker,
-            "availability": availability_for(worker),
+            "availability": availability,
+            "weekly_minutes": sum(window.minutes for window in availability),
             "status_changes": worker.status_changes.all(),
             "recent_logs": worklog_list(worker=worker)[:10],
             "status_form": status_form,
@@ -126,6 +129,34 @@ class WorkerBankAccountView(WorkerDetailView):
             return redirect("worker_detail", pk=worker.pk)
         status_form = WorkerStatusForm(worker=worker, user=request.user)
         return self.show(request, worker, status_form, bank_form=form)
+
+
+class WorkerAvailabilityView(PermissionView):
+    """Replace a worker's weekly windows as a whole, as the API's worker mutation does."""
+
+    permission = Perm.REGION_WRITE
+
+    def formset(self, worker, data=None):
+        return AvailabilityFormSet(data, worker=worker, user=self.request.user)
+
+    def get(self, request, pk):
+        worker = self.found(worker_get(pk=pk))
+        return self.show(request, worker, self.formset(worker))
+
+    def post(self, request, pk):
+        worker = self.found(worker_get(pk=pk))
+        formset = self.formset(worker, request.POST)
+        if formset.save() is not None:
+            messages.success(request, _("The weekly availability was saved."))
+            return redirect("worker_detail", pk=worker.pk)
+        return self.show(request, worker, formset)
+
+    def show(self, request, worker, formset):
+        return render(
+            request,
+            "kado_web/region/workers/availability.html",
+            {"worker": worker, "formset": formset},
+        )
 
 
 class SkillListView(PermissionView):

@@ -145,6 +145,32 @@ def test_a_region_admin_runs_the_workspace(site):
     page.click("#language-select ~ button")
     expect(page.locator("html")).to_have_attribute("lang", "ja")
 
+    # The new worker's week: an overlap is refused next to its row, then saved.
+    site.goto(fed.alpha, "/workers/")
+    page.fill("#id_q", worker_name)
+    page.click("form.filters button[type=submit]")
+    page.locator("#results").get_by_role("link", name=worker_name).click()
+    expect(page.locator("#availability")).to_contain_text("稼働可能時間は登録されていません。")
+    page.get_by_role("link", name="稼働可能時間を編集").click()
+    site.axe("worker-availability-form")
+    page.get_by_label("1行目の曜日").select_option("0")
+    page.get_by_label("1行目の開始時刻").fill("9:00")
+    page.get_by_label("1行目の終了時刻").fill("12:00")
+    page.get_by_label("2行目の曜日").select_option("0")
+    page.get_by_label("2行目の開始時刻").fill("11:00")
+    page.get_by_label("2行目の終了時刻").fill("14:00")
+    page.click("form button.btn-primary")
+    expect(page.locator("#id_form-1-start")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_form-1-start_error")).to_contain_text("重ならないように")
+    expect(page.locator("#id_form-1-start")).to_have_value("11:00")  # what was typed is kept
+    site.axe("worker-availability-errors")
+    page.get_by_label("2行目の開始時刻").fill("13:00")
+    page.click("form button.btn-primary")
+    expect(page.locator("h1")).to_contain_text(worker_name)
+    # Monday 9:00–12:00 and 13:00–14:00: 180 + 60 = 240 minutes.
+    expect(page.locator("#availability-total")).to_have_text("4時間")
+    site.axe("worker-detail-availability")
+
     page.click(".account form[action='/logout/'] button")
     expect(page).to_have_url(re.compile(r"/login/$"))
 
