@@ -208,8 +208,8 @@ def _windows_checked(windows, *, field: str) -> list[tuple[int, int, int]]:
             raise DomainError(
                 "window_range",
                 _(
-                    "An availability window must start at minute 0 or later, end after it "
-                    "starts, and end by minute 1440."
+                    "An availability window must end after it starts, within the day: "
+                    "from 0:00 (minute 0) to 24:00 (minute 1440)."
                 ),
                 field=field,
             )
