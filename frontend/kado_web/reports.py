@@ -273,8 +273,14 @@ def month_table(report: dict) -> ReportTable:
     )
 
 
-# The second challenge's two outcomes, then the safety net, as the report selector names them.
-OUTCOME_KEYS = ("moved_to_employment", "moved_to_social_participation", "returned")
+# The first challenge, the second challenge's two outcomes, then the safety net, as the
+# report selector names them.
+OUTCOME_KEYS = (
+    "started_working",
+    "moved_to_employment",
+    "moved_to_social_participation",
+    "returned",
+)
 
 
 def outcome_table(report: dict) -> ReportTable:
@@ -283,13 +289,14 @@ def outcome_table(report: dict) -> ReportTable:
         title=str(TITLES["outcomes"]),
         columns=[
             Column(_("Region")),
+            Column(_("Started working"), INT),
             Column(_("Moved to employment"), INT),
             Column(_("Other social participation"), INT),
             Column(_("Returned to KADO"), INT),
         ],
         rows=[[r["region"].name, *(r[key] for key in OUTCOME_KEYS)] for r in report["by_region"]],
         chart_kind="bar",
-        chart_series=(1, 2, 3),
+        chart_series=(1, 2, 3, 4),
         totals=[_("Total"), *(report[key] for key in OUTCOME_KEYS)],
     )
 

@@ -35,6 +35,13 @@ from kado_tenants.invoicing.services import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MONEY = ("billed", "collected", "paid_out")
+#: The outcome columns of the report export and the report's keys they come from.
+OUTCOMES = {
+    "started": "started_working",
+    "employed": "moved_to_employment",
+    "social_participation": "moved_to_social_participation",
+    "returned": "returned",
+}
 
 
 def test_settings_ack_late_retry_and_eager_without_a_broker():
@@ -114,6 +121,33 @@ def _region_money(data, code) -> dict[str, int]:
     return {kind: row[kind] for kind in MONEY}
 
 
+def _outcomes_in_alpha(fed, in_region, maker) -> dict[str, int]:
+    """Four alpha workers start working in FY2023; one moves to employment and two to
+    other social participation, and all three come back: four different counts."""
+    from kado_tenants.workforce.services import worker_change_status
+
+    admin = fed.user("alpha_admin")
+    with in_region(fed.alpha):
+        make = maker(acting_user=admin)
+        workers = [make.active_worker(joined_on=datetime.date(2023, 5, 1)) for _ in range(4)]
+        for worker, outcome in zip(
+            workers, ("employed", "social_participation", "social_participation"), strict=False
+        ):
+            for status, day in ((outcome, (2023, 8, 1)), ("returned", (2024, 1, 10))):
+                worker_change_status(
+                    worker=worker,
+                    status=status,
+                    changed_on=datetime.date(*day),
+                    acting_user=admin,
+                )
+    return {"started": 4, "employed": 1, "social_participation": 2, "returned": 3}
+
+
+def _region_outcomes(data, code) -> dict[str, int]:
+    [row] = [row for row in data["by_region"] if row["region"].code == code]
+    return {column: row[key] for column, key in OUTCOMES.items()}
+
+
 def test_nightly_checks_and_report_export(fed, settings, tmp_path, in_region, maker):
     settings.KADO_S3_BUCKET = ""
     settings.KADO_DELIVERABLES_ROOT = tmp_path
@@ -124,28 +158,39 @@ def test_nightly_checks_and_report_export(fed, settings, tmp_path, in_region, ma
     before = _region_money(report(fiscal_year=2023), "alpha")
     made = _money_in_alpha(fed, in_region, maker)
     assert len(set(made.values())) == 3 and min(made.values()) > 0
+    # (the worker paid above started working in FY2023 too: counted from here on)
+    outcomes_before = _region_outcomes(report(fiscal_year=2023), "alpha")
+    moved = _outcomes_in_alpha(fed, in_region, maker)
     figures = report(fiscal_year=2023)  # what the GraphQL report answers for FY2023
     alpha = _region_money(figures, "alpha")
     assert {kind: alpha[kind] - before[kind] for kind in MONEY} == made
+    alpha_outcomes = _region_outcomes(figures, "alpha")
+    assert {k: alpha_outcomes[k] - outcomes_before[k] for k in OUTCOMES} == moved
 
     key = report_export.delay(2023, "csv").get()
     assert key == "public/reports/federation-report-FY2023.csv"
     assert report_export.delay(2023, "csv").get() == key  # the same file, overwritten
     rows = list(csv.reader(io.StringIO((tmp_path / key).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["section", "key", "amount", "orders", "minutes", *MONEY]
-    assert {len(row) for row in rows} == {8}
+    assert rows[0] == ["section", "key", "amount", "orders", "minutes", *MONEY, *OUTCOMES]
+    assert {len(row) for row in rows} == {12}
     by_region = {row[1]: row for row in rows if row[0] == "region"}
     assert set(by_region) >= {"alpha", "beta"}
     for code, row in by_region.items():
-        assert dict(zip(MONEY, map(int, row[5:]), strict=True)) == _region_money(figures, code)
-    assert dict(zip(MONEY, map(int, by_region["alpha"][5:]), strict=True)) == alpha
+        assert dict(zip(MONEY, map(int, row[5:8]), strict=True)) == _region_money(figures, code)
+        assert dict(zip(OUTCOMES, map(int, row[8:]), strict=True)) == _region_outcomes(
+            figures, code
+        )
+    assert dict(zip(MONEY, map(int, by_region["alpha"][5:8]), strict=True)) == alpha
+    assert dict(zip(OUTCOMES, map(int, by_region["alpha"][8:]), strict=True)) == alpha_outcomes
     [total] = [row for row in rows if row[0] == "total"]
     assert total[1] == "2023"
-    assert [int(value) for value in total[5:]] == [figures[kind] for kind in MONEY]
-    # Money is not broken down by category, client kind or month: those cells are empty.
+    assert [int(value) for value in total[5:8]] == [figures[kind] for kind in MONEY]
+    assert [int(value) for value in total[8:]] == [figures[key] for key in OUTCOMES.values()]
+    # Money and outcomes are not broken down by category, client kind or month: those
+    # cells are empty.
     breakdowns = [row for row in rows[1:] if row[0] not in {"total", "region"}]
     assert {row[0] for row in breakdowns} == {"category", "client_kind", "month"}
-    assert {tuple(row[5:]) for row in breakdowns} == {("", "", "")}
+    assert {tuple(row[5:]) for row in breakdowns} == {("",) * 7}
     with pytest.raises(ValueError, match="Unknown report format"):
         report_export.delay(2023, "xls").get()
 

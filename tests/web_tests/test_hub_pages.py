@@ -529,16 +529,93 @@ def test_the_outcomes_show_other_social_participation_next_to_employment(
         ]
 
     rows = [cells(row) for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
-    assert rows[0] == ["地域", "就職", "その他の社会参加", "KADOへ復帰"]
+    # Every worker here became active on 2017-04-03: a start (就労開始) in FY2017 too.
+    assert rows[0] == ["地域", "就労開始", "就職", "その他の社会参加", "KADOへ復帰"]
     by_region = {row[0]: row[1:] for row in rows[1:-1]}
-    assert by_region[fed.alpha.name] == ["1", "2", "1"]
-    assert by_region[fed.beta.name] == ["0", "1", "0"]
-    assert rows[-1] == ["合計", "1", "3", "1"]
+    assert by_region[fed.alpha.name] == ["4", "1", "2", "1"]
+    assert by_region[fed.beta.name] == ["2", "0", "1", "0"]
+    assert rows[-1] == ["合計", "6", "1", "3", "1"]
 
     response = client.get("/leadership/export/outcomes.csv", {"fiscal_year": 2017})
     assert response.status_code == 200
     exported = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert exported[0] == ["地域", "就職", "その他の社会参加", "KADOへ復帰"]
+    assert exported[0] == ["地域", "就労開始", "就職", "その他の社会参加", "KADOへ復帰"]
     by_region = {row[0]: row[1:] for row in exported[1:]}
-    assert by_region[fed.alpha.name] == ["1", "2", "1"]
-    assert by_region[fed.beta.name] == ["0", "1", "0"]
+    assert by_region[fed.alpha.name] == ["4", "1", "2", "1"]
+    assert by_region[fed.beta.name] == ["2", "0", "1", "0"]
+
+
+def test_the_leadership_page_shows_who_started_working(fed, web, in_region, maker):
+    """FY2016, which no other test gives a worker: the first challenge (就労開始) in the headline
+    figures, the outcomes table and its CSV, in English too."""
+    import re
+
+    from kado_tenants.workforce.services import worker_change_status
+
+    day = datetime.date
+
+    def worker(region, user_key, joined_on, status, *moves):
+        admin = fed.user(user_key)
+        with in_region(region):
+            made = maker(acting_user=admin).worker(joined_on=joined_on, status=status)
+            for target, changed_on in moves:
+                worker_change_status(
+                    worker=made, status=target, changed_on=changed_on, acting_user=admin
+                )
+
+    # Alpha: one trained and active in FY2016, one registered as active in FY2016.
+    worker(
+        fed.alpha,
+        "alpha_admin",
+        day(2016, 4, 1),
+        "applicant",
+        ("training", day(2016, 5, 1)),
+        ("active", day(2016, 6, 1)),
+    )
+    worker(fed.alpha, "alpha_admin", day(2017, 3, 31), "active")
+    # Beta: one active in FY2015 who comes back in FY2016 (no new start), one in FY2017.
+    worker(
+        fed.beta,
+        "beta_admin",
+        day(2015, 4, 1),
+        "active",
+        ("employed", day(2015, 10, 1)),
+        ("returned", day(2016, 5, 1)),
+        ("active", day(2016, 5, 2)),
+    )
+    worker(fed.beta, "beta_admin", day(2017, 4, 1), "active")
+
+    client = web(fed.hub, fed.user("leader"))
+    body = client.get("/leadership/", {"fiscal_year": 2016}).content.decode()
+    assert "<dt>就労開始</dt><dd>2</dd>" in body
+    table = re.search(r'<table class="data-table" id="table-outcomes">(.*?)</table>', body, re.S)
+
+    def cells(html):
+        return [
+            re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", html)
+        ]
+
+    rows = [cells(row) for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+    assert rows[0] == ["地域", "就労開始", "就職", "その他の社会参加", "KADOへ復帰"]
+    by_region = {row[0]: row[1:] for row in rows[1:-1]}
+    assert by_region[fed.alpha.name] == ["2", "0", "0", "0"]
+    assert by_region[fed.beta.name] == ["0", "0", "0", "1"]
+    assert rows[-1] == ["合計", "2", "0", "0", "1"]
+
+    response = client.get("/leadership/export/outcomes.csv", {"fiscal_year": 2016})
+    exported = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert exported[0] == ["地域", "就労開始", "就職", "その他の社会参加", "KADOへ復帰"]
+    by_region = {row[0]: row[1:] for row in exported[1:]}
+    assert by_region[fed.alpha.name] == ["2", "0", "0", "0"]
+    assert by_region[fed.beta.name] == ["0", "0", "0", "1"]
+
+    english = web(fed.hub, fed.user("leader"), HTTP_ACCEPT_LANGUAGE="en")
+    english.cookies["django_language"] = "en"
+    body = english.get("/leadership/", {"fiscal_year": 2016}).content.decode()
+    assert "<dt>Started working</dt><dd>2</dd>" in body
+    table = re.search(r'<table class="data-table" id="table-outcomes">(.*?)</table>', body, re.S)
+    assert cells(re.search(r"<tr>(.*?)</tr>", table.group(1), re.S).group(1))[:3] == [
+        "Region",
+        "Started working",
+        "Moved to employment",
+    ]

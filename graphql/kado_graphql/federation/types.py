@@ -234,6 +234,13 @@ class RegionReportType(MoneyFigures, KadoObjectType):
     orders = graphene.Int(required=True)
     minutes = graphene.Int(required=True, description="Minutes worked in the year.")
     active_workers = graphene.Int(required=True, description="Workers who logged work in the year.")
+    started_working = graphene.Int(
+        required=True,
+        description=(
+            "First challenge: workers whose first move to active fell in the year; coming "
+            "back to active is not a new start."
+        ),
+    )
     moved_to_employment = graphene.Int(
         required=True, description="Second challenge: moved on to employment."
     )
@@ -271,6 +278,14 @@ class ReportType(MoneyFigures, KadoObjectType):
     orders = graphene.Int(required=True)
     minutes = graphene.Int(required=True, description="Minutes worked in the year.")
     active_workers = graphene.Int(required=True)
+    started_working = graphene.Int(
+        required=True,
+        description=(
+            "Workers who started working in the year (their first move to active): the "
+            "first challenge. Coming back to active after employment, other social "
+            "participation or leaving is not a new start."
+        ),
+    )
     moved_to_employment = graphene.Int(required=True)
     moved_to_social_participation = graphene.Int(
         required=True,

@@ -8,3 +8,14 @@ class MoneyKind(models.TextChoices):
     BILLED = "billed", _("Billed")
     COLLECTED = "collected", _("Collected")
     PAID_OUT = "paid_out", _("Paid out")
+
+
+class OutcomeKind(models.TextChoices):
+    """The moves the outcomes report counts: the first challenge (a worker's first move to
+    active; coming back to active is not a new start), then, stored as the status entered,
+    the second challenge's two outcomes and the safety net. Leaving KADO is not one."""
+
+    STARTED = "started", _("Started working")
+    EMPLOYED = "employed", _("Moved to employment")
+    SOCIAL_PARTICIPATION = "social_participation", _("Other social participation")
+    RETURNED = "returned", _("Returned to KADO")

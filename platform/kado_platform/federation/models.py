@@ -14,7 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kado_platform.federation.choices import MoneyKind
+from kado_platform.federation.choices import MoneyKind, OutcomeKind
 
 
 class OrderIndexEntry(models.Model):
@@ -129,18 +129,8 @@ class MoneyIndexEntry(models.Model):
         return f"{self.region_id}:{self.kind}:{self.source_id} {self.amount}"
 
 
-class OutcomeKind(models.TextChoices):
-    """The worker statuses the outcomes report counts, stored as the status entered: the
-    second challenge's two outcomes and the safety net. Leaving KADO is not an outcome."""
-
-    EMPLOYED = "employed", _("Moved to employment")
-    SOCIAL_PARTICIPATION = "social_participation", _("Other social participation")
-    RETURNED = "returned", _("Returned to KADO")
-
-
 class OutcomeEvent(models.Model):
-    """Every dated move of a worker to an outcome status (see OutcomeKind): the outcomes
-    report.
+    """Every dated outcome move of a worker (see OutcomeKind): the outcomes report.
 
     A worker's index row keeps only the latest dates; the safety net (employed, back to
     KADO, employed again) must leave each earlier year's count as it was, so every move

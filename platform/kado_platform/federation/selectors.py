@@ -150,8 +150,8 @@ def _money_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
 
 
 def _outcomes_by_region(fiscal_year: int) -> dict[tuple[int, str], int]:
-    """Workers who moved to employment or other social participation (or came back) in
-    the year, per (region, kind).
+    """Workers who started working, moved to employment or other social participation (or
+    came back) in the year, per (region, kind).
 
     Counted from every move, not a worker's latest: someone employed this year who later
     returns and is employed again still counts here. A worker moving twice in one year
@@ -187,9 +187,10 @@ def report(*, fiscal_year: int) -> dict:
         for row in work.values("month").annotate(minutes=Sum("minutes")).order_by()
     }
     outcomes = _outcomes_by_region(fiscal_year)
-    employed, participating, returned = (
+    started, employed, participating, returned = (
         {region: n for (region, kind), n in outcomes.items() if kind == wanted}
         for wanted in (
+            OutcomeKind.STARTED,
             OutcomeKind.EMPLOYED,
             OutcomeKind.SOCIAL_PARTICIPATION,
             OutcomeKind.RETURNED,
@@ -217,6 +218,7 @@ def report(*, fiscal_year: int) -> dict:
                 "orders": figures["orders"],
                 "minutes": worked["minutes"],
                 "active_workers": worked["workers"],
+                "started_working": started.get(region.pk, 0),
                 "moved_to_employment": employed.get(region.pk, 0),
                 "moved_to_social_participation": participating.get(region.pk, 0),
                 "returned": returned.get(region.pk, 0),
@@ -229,6 +231,7 @@ def report(*, fiscal_year: int) -> dict:
         "orders": totals["orders"],
         "minutes": sum(work_by_month.values()),
         "active_workers": sum(row["workers"] for row in work_by_region.values()),
+        "started_working": sum(started.values()),
         "moved_to_employment": sum(employed.values()),
         "moved_to_social_participation": sum(participating.values()),
         "returned": sum(returned.values()),

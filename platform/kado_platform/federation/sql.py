@@ -109,10 +109,14 @@ BEGIN
 END
 $$;
 
--- Every move of the given workers to an outcome status (OutcomeKind in models.py:
--- employed, social_participation, returned), one row per status change: the worker row
--- above keeps only the latest dates, the outcomes report counts these. Leaving KADO
--- (left) is not an outcome and has no row.
+-- Every move of the given workers to an outcome status (OutcomeKind in models.py), one
+-- row per status change: the worker row above keeps only the latest dates, the outcomes
+-- report counts these. The first challenge (started) is a worker's first move to active,
+-- stored as `started`; coming back to active after returned or left is no new start.
+-- employed, social_participation and returned are stored as the status entered. Leaving
+-- KADO (left) is not an outcome and has no row. All of a worker's changes are read
+-- together, so a move to active dated earlier takes the start with it. One statement:
+-- the rows it deletes (changes no longer an outcome) and those it writes never meet.
 CREATE OR REPLACE FUNCTION public.kado_index_outcomes(p_schema text, p_ids bigint[])
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -122,21 +126,29 @@ BEGIN
         RETURN;
     END IF;
     EXECUTE format($sql$
-        DELETE FROM public.federation_outcomeevent e
-         WHERE e.region_id = $1 AND e.worker_id = ANY($2)
-           AND NOT EXISTS (SELECT 1 FROM %1$I.workforce_workerstatuschange sc
-                            WHERE sc.id = e.change_id AND sc.worker_id = e.worker_id
-                              AND sc.to_status IN ('employed', 'social_participation',
-                                                   'returned'))
-    $sql$, p_schema) USING v_region, p_ids;
-    EXECUTE format($sql$
+        WITH moves AS (
+            SELECT sc.id AS change_id, sc.worker_id,
+                   CASE sc.to_status WHEN 'active' THEN 'started' ELSE sc.to_status END AS kind,
+                   sc.changed_on AS happened_on
+              FROM %1$I.workforce_workerstatuschange sc
+             WHERE sc.worker_id = ANY($2)
+               AND (sc.to_status IN ('employed', 'social_participation', 'returned')
+                    OR (sc.to_status = 'active'
+                        AND NOT EXISTS (
+                            SELECT 1 FROM %1$I.workforce_workerstatuschange earlier
+                             WHERE earlier.worker_id = sc.worker_id
+                               AND earlier.to_status = 'active'
+                               AND (earlier.changed_on, earlier.id) < (sc.changed_on, sc.id))))
+        ), gone AS (
+            DELETE FROM public.federation_outcomeevent e
+             WHERE e.region_id = $1 AND e.worker_id = ANY($2)
+               AND NOT EXISTS (SELECT 1 FROM moves m WHERE m.change_id = e.change_id)
+        )
         INSERT INTO public.federation_outcomeevent AS e
             (region_id, change_id, worker_id, kind, happened_on, fiscal_year)
-        SELECT $1, sc.id, sc.worker_id, sc.to_status, sc.changed_on,
-               public.kado_fiscal_year(sc.changed_on)
-          FROM %1$I.workforce_workerstatuschange sc
-         WHERE sc.worker_id = ANY($2)
-           AND sc.to_status IN ('employed', 'social_participation', 'returned')
+        SELECT $1, m.change_id, m.worker_id, m.kind, m.happened_on,
+               public.kado_fiscal_year(m.happened_on)
+          FROM moves m
         ON CONFLICT (region_id, change_id) DO UPDATE SET
             worker_id = EXCLUDED.worker_id, kind = EXCLUDED.kind,
             happened_on = EXCLUDED.happened_on, fiscal_year = EXCLUDED.fiscal_year

@@ -6,35 +6,51 @@ import csv
 import io
 
 from kado_platform.core.storage import deliverable_store
-from kado_platform.federation.choices import MoneyKind
+from kado_platform.federation.choices import MoneyKind, OutcomeKind
 from kado_platform.federation.selectors import report
 from kado_platform.tasks.base import kado_task
 
 FORMATS = ("csv",)
 #: The report's money figures (whole yen): billed to clients (tax included), collected from
-#: them, paid out to workers. They exist for the year and per region, not per category,
-#: client kind or month, so those rows leave them empty.
+#: them, paid out to workers. They, and the outcomes below, exist for the year and per
+#: region, not per category, client kind or month, so those rows leave them empty.
 MONEY = tuple(MoneyKind.values)
+#: The policy outcomes (workers counted once per kind): started working (first challenge),
+#: moved to employment or other social participation (second challenge), returned (safety
+#: net); headed by their OutcomeKind, read from the report's keys. For the year and per
+#: region only, like the money.
+OUTCOMES = {
+    OutcomeKind.STARTED: "started_working",
+    OutcomeKind.EMPLOYED: "moved_to_employment",
+    OutcomeKind.SOCIAL_PARTICIPATION: "moved_to_social_participation",
+    OutcomeKind.RETURNED: "returned",
+}
+OUTCOME_COLUMNS = tuple(kind.value for kind in OUTCOMES)
+#: How many columns only the year and the regions fill.
+PER_REGION = len(MONEY) + len(OUTCOMES)
 
 
-def _figures(row: dict, *, with_money: bool) -> list:
-    money = [row[kind] for kind in MONEY] if with_money else [""] * len(MONEY)
-    return [row["amount"], row["orders"], row["minutes"], *money]
+def _figures(row: dict, *, per_region: bool) -> list:
+    if per_region:
+        extra = [row[kind] for kind in MONEY] + [row[key] for key in OUTCOMES.values()]
+    else:
+        extra = [""] * PER_REGION
+    return [row["amount"], row["orders"], row["minutes"], *extra]
 
 
 def report_csv(data: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "key", "amount", "orders", "minutes", *MONEY])
-    writer.writerow(["total", data["fiscal_year"], *_figures(data, with_money=True)])
+    writer.writerow(["section", "key", "amount", "orders", "minutes", *MONEY, *OUTCOME_COLUMNS])
+    writer.writerow(["total", data["fiscal_year"], *_figures(data, per_region=True)])
     for row in data["by_region"]:
-        writer.writerow(["region", row["region"].code, *_figures(row, with_money=True)])
+        writer.writerow(["region", row["region"].code, *_figures(row, per_region=True)])
     for section in ("by_category", "by_client_kind"):
         for row in data[section]:
-            writer.writerow([section[3:], row["key"], *_figures(row, with_money=False)])
+            writer.writerow([section[3:], row["key"], *_figures(row, per_region=False)])
     for row in data["by_month"]:
         month = row["month"].strftime("%Y-%m")
-        writer.writerow(["month", month, *_figures(row, with_money=False)])
+        writer.writerow(["month", month, *_figures(row, per_region=False)])
     return out.getvalue()
 
 

@@ -153,10 +153,11 @@ def test_a_leader_reads_the_dashboard_and_downloads_its_reports(site):
     data = _download(page, "#outcomes a[href$='outcomes.csv?fiscal_year=2023']")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["地域", "就職", "その他の社会参加", "KADOへ復帰"]
+    assert rows[0] == ["地域", "就労開始", "就職", "その他の社会参加", "KADOへ復帰"]
     assert [[row[0], *map(int, row[1:])] for row in rows[1:]] == [
         [
             r["region"].name,
+            r["started_working"],
             r["moved_to_employment"],
             r["moved_to_social_participation"],
             r["returned"],
