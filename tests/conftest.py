@@ -196,6 +196,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
             teardown_databases(made, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language, Japanese. A request in English activates
+    English for its thread, and a test that calls a view or schema without the middleware
+    would otherwise answer in whatever language the previous test left behind."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def fed(db) -> Federation:
     """The test federation: hub, regions alpha and beta, and a user for each role."""
