@@ -273,7 +273,7 @@ def test_the_order_closes_once_every_share_is_delivered(graphql_http, fed, uniqu
 def test_a_share_cancelled_in_its_region_is_given_back_and_can_be_given_again(
     graphql_http, fed, unique
 ):
-    """The probe's case: alpha's 600 minutes were cancelled in alpha, so beta may take
+    """A cancelled share frees its minutes: alpha's 600 were cancelled in alpha, so beta may take
     1,000 of the 1,700 and alpha a new share of up to the 700 left."""
     order_id = _create(graphql_http, fed, unique, totalMinutes=1_700)
     first = _allocate(graphql_http, fed, order_id, "alpha", 600)["federatedOrder"]["allocations"]

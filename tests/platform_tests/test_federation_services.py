@@ -280,7 +280,7 @@ def _audited(order, action) -> list[dict]:
 
 
 def test_a_share_cancelled_in_its_region_frees_its_minutes_for_another(fed, in_region):
-    """The probe's case: alpha's 600 minutes were cancelled, so beta may take all 1,000."""
+    """A cancelled share frees its minutes: alpha's 600 were cancelled, so beta may take all 1,000."""
     order = _federated(total_minutes=1000)
     alpha = allocation_create(federated_order=order, region=fed.alpha, minutes=600)
     with pytest.raises(DomainError) as before:
