@@ -6,7 +6,12 @@ the services refuse to change them and database triggers (migration 0002) refuse
 UPDATE or DELETE that slips past the services, raw SQL included.
 """
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import lazy
@@ -138,10 +143,14 @@ class BankAccount(models.Model):
     account_type = models.CharField(
         _("account type"), max_length=1, choices=AccountType.choices, default=AccountType.ORDINARY
     )
-    account_number = models.CharField(
-        _("account number"), max_length=7, validators=[_digits(7, "account_number_format")]
+    # Encrypted at rest: the database holds a Fernet token, longer than the value, so the
+    # lengths are validators, not column sizes (migration 0005 encrypted the older rows).
+    account_number = EncryptedTextField(
+        _("account number"), validators=[_digits(7, "account_number_format")]
     )
-    holder_kana = models.CharField(_("account holder (kana)"), max_length=60)
+    holder_kana = EncryptedTextField(
+        _("account holder (kana)"), validators=[MaxLengthValidator(60)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
