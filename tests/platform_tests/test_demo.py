@@ -184,6 +184,31 @@ def test_small_demo(db):
     _check_regions_users_and_roles(result)
     _check_region_history(result)
     _check_money(result)
+    _check_wide_area_orders(result)
+
+
+def _check_wide_area_orders(small_demo):
+    """One wide-area order shared by the two regions and worked in the first, one waiting."""
+    from kado_platform.federation.selectors import federated_order_list
+
+    assert small_demo.federated_orders == 2
+    waiting, working = federated_order_list()  # newest first
+    assert (waiting.total_minutes, list(waiting.allocations.all())) == (6_000, [])
+    shares = {a.region.code: a for a in working.allocations.all()}
+    assert {code: a.minutes for code, a in shares.items()} == {"shiojiri": 4_800, "kawamoto": 2_400}
+    # Five days of three hours on shiojiri's share; kawamoto's has not started.
+    assert (shares["shiojiri"].logged_minutes, shares["shiojiri"].order_status) == (
+        900,
+        "in_progress",
+    )
+    assert (shares["kawamoto"].logged_minutes, shares["kawamoto"].order_status) == (0, "received")
+    with schema_context("shiojiri"):
+        order = Order.objects.get(federated_order_id=working.pk)
+        logs = WorkLog.objects.filter(assignment__order=order)
+        assert sum(log.minutes for log in logs) == 900
+        assert logs.filter(approved_at__isnull=False).count() == 3
+        assert order.assignments.get().commission_notice.hourly_rate
+    connection.set_schema_to_public()
 
 
 def _check_regions_users_and_roles(small_demo):
@@ -383,7 +408,8 @@ def _check_money(small_demo):
         [invoice] = Invoice.objects.all()
         assert (invoice.status, invoice.number) == ("paid", "2023-00001")
         assert invoice.total == money["shiojiri"].billed > 0
-        assert CommissionNotice.objects.count() == 3
+        # January 2024's three commissions, and the wide-area share worked since October 2026.
+        assert CommissionNotice.objects.count() == 3 + 1
         approved = PayoutStatement.objects.filter(
             status="approved", month=datetime.date(2024, 1, 1)
         )

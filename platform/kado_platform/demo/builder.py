@@ -31,6 +31,7 @@ from kado_platform.demo.catalog import (
     REGIONS_BY_CODE,
     RegionSpec,
 )
+from kado_platform.demo.federated import write_federated_orders
 from kado_platform.demo.history import RegionHistory, RegionSummary
 from kado_platform.demo.money import write_money
 from kado_platform.demo.plan import plan_yearly_amounts
@@ -64,6 +65,7 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     seconds: float = 0.0
     password: str = DEMO_PASSWORD
+    federated_orders: int = 0
 
     @property
     def totals_by_year(self) -> dict[int, int]:
@@ -147,6 +149,7 @@ class DemoBuilder:
             if not schema_exists(settings.TENANT_BASE_SCHEMA):
                 region_template_ensure()
             federation_ensure()
+            hub_users = {}
             for local, role in (
                 ("operator", Role.OPERATOR),
                 ("leader", Role.LEADER),
@@ -154,10 +157,22 @@ class DemoBuilder:
             ):
                 user = self._user(demo_email(local), name=f"デモ {role.label}")
                 membership_grant(user=user, role=role)
+                hub_users[role] = user
                 result.logins.append(DemoLogin(user.email, str(role), "", hub_url()))
             for spec in self.regions:
                 summary = self._region(spec, plan[spec.code], result)
                 result.regions.append(summary)
+            by_code = {region.code: region for region in Region.objects.all()}
+            result.federated_orders = write_federated_orders(
+                [by_code[spec.code] for spec in self.regions],
+                coordinator=hub_users[Role.COORDINATOR],
+                admins={
+                    spec.code: user_by_email(demo_email("admin", spec.code))
+                    for spec in self.regions
+                },
+            )
+            connection.set_schema_to_public()
+            self.log(f"✓ 広域案件 {result.federated_orders}件 (wide-area orders)")
             # One hash for every demo login: hashing 27 times would cost seconds.
             emails = [login.email for login in result.logins]
             User.objects.filter(email__in=emails).update(password=make_password(DEMO_PASSWORD))
