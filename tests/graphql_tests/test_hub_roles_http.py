@@ -10,6 +10,7 @@ and gets a typed `permission_denied` on every field.
 
 from __future__ import annotations
 
+import base64
 import datetime
 
 import pytest
@@ -133,10 +134,14 @@ def cancelled_order(django_db_setup, django_db_blocker):
         return federated_order_cancel(federated_order=order)
 
 
-def _variables(field, *, gid, unique, seed_order_pk, wide_area_order, cancelled_order) -> dict:
-    """What each document needs: real IDs, and mutation input that passes permission but
-    not validation (zero minutes, an order with no share to close, an order already
-    cancelled), so an allowed role gets a typed error, not a write."""
+def _variables(
+    field, *, gid, unique, seed_order_pk, wide_area_order, cancelled_order, refused
+) -> dict:
+    """What each document needs: real IDs. An allowed role's mutation input passes
+    permission but not validation (zero minutes, an order with no share to close, an
+    order already cancelled), so it gets a typed error, not a write. A refused role's input
+    is valid wherever a fixture allows, so only the permission check stands between it
+    and a write (closing needs a delivered share, which no fixture has)."""
     if field == "orders":
         return {"filter": {"regions": ["alpha"], "search": SEED_ORDER_TITLE}}
     if field == "order":
@@ -152,7 +157,7 @@ def _variables(field, *, gid, unique, seed_order_pk, wide_area_order, cancelled_
                 "category": "HD_MAP",
                 "contractType": "HOURLY",
                 "unitPrice": 1_500,
-                "totalMinutes": 0,
+                "totalMinutes": 600 if refused else 0,
                 "receivedOn": "2026-12-01",
                 "dueOn": "2027-03-31",
             }
@@ -162,13 +167,14 @@ def _variables(field, *, gid, unique, seed_order_pk, wide_area_order, cancelled_
             "input": {
                 "federatedOrderId": gid("FederatedOrder", "federation", wide_area_order.pk),
                 "region": "alpha",
-                "minutes": 0,
+                "minutes": 60 if refused else 0,
             }
         }
     if field == "federatedOrderClose":
         return {"input": {"id": gid("FederatedOrder", "federation", wide_area_order.pk)}}
     if field == "federatedOrderCancel":
-        return {"input": {"id": gid("FederatedOrder", "federation", cancelled_order.pk)}}
+        target = wide_area_order if refused else cancelled_order  # open, with no share
+        return {"input": {"id": gid("FederatedOrder", "federation", target.pk)}}
     return {}
 
 
@@ -184,10 +190,11 @@ def _written(
         name = variables["input"]["clientName"]
         return (FederatedOrder.objects.filter(client_name=name).count(),)
     if field in {"federatedOrderClose", "federatedOrderCancel"}:
+        named = int(base64.b64decode(variables["input"]["id"]).decode().rsplit(":", 1)[1])
         order, status = {
-            "federatedOrderClose": (wide_area_order, "open"),
-            "federatedOrderCancel": (cancelled_order, "cancelled"),
-        }[field]
+            wide_area_order.pk: (wide_area_order, "open"),
+            cancelled_order.pk: (cancelled_order, "cancelled"),
+        }[named]
         audited = AuditEntry.objects.filter(
             object_type="federation.FederatedOrder",
             object_id=str(order.pk),
@@ -280,6 +287,7 @@ def test_every_role_gets_what_the_domain_gives_it(
         seed_order_pk=seed_order_pk,
         wide_area_order=wide_area_order,
         cancelled_order=cancelled_order,
+        refused=expected != "ok",
     )
     mutation = field in MUTATIONS
     counted = dict(
