@@ -204,7 +204,9 @@ def test_colliding_keys_of_two_regions_stay_apart(fed, in_region, maker, same_pk
 
 
 def test_the_migration_fills_in_the_starts_made_before_it(fed, in_region, maker):
-    backfill = import_module("kado_platform.federation.migrations.0007_outcome_started").BACKFILL
+    backfill = import_module(
+        "kado_platform.federation.migrations.0007_outcome_started"
+    ).OUTCOMES_BACKFILL
     admin = fed.user("beta_admin")
     with in_region(fed.beta):
         worker = _walk(

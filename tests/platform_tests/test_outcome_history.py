@@ -180,7 +180,9 @@ def test_colliding_worker_keys_of_two_regions_stay_apart(fed, in_region, maker, 
 
 
 def test_the_migration_fills_in_the_moves_made_before_it(fed, in_region, maker):
-    backfill = import_module("kado_platform.federation.migrations.0005_outcome_events").BACKFILL
+    backfill = import_module(
+        "kado_platform.federation.migrations.0005_outcome_events"
+    ).OUTCOMES_BACKFILL
     with in_region(fed.alpha):
         worker = _journey(maker, fed.user("alpha_admin"), D(2041, 4, 1), *CYCLE)
     OutcomeEvent.objects.filter(region=fed.alpha, worker_id=worker.pk).delete()

@@ -24,6 +24,7 @@ from kado_platform.federation.selectors import (
     live_shares,
     order_index_list,
     report,
+    share_figures,
     trend,
     worker_counts_by_region,
 )
@@ -108,15 +109,11 @@ class CapacityView(HubView):
 
 def _progress(order) -> dict:
     """Shares cancelled in their region are listed but no longer count as allocated."""
-    allocations = list(order.allocations.all())
-    live = live_shares(order)
     return {
         "order": order,
-        "allocations": allocations,
-        "live_region_ids": [a.region_id for a in live],
-        "allocated_minutes": sum(a.minutes for a in live),
-        "allocated_amount": sum(a.amount for a in live),
-        "logged_minutes": sum(a.logged_minutes or 0 for a in allocations),
+        "allocations": list(order.allocations.all()),
+        "live_region_ids": [a.region_id for a in live_shares(order)],
+        **share_figures(order),
     }
 
 

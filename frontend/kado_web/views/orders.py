@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kado_platform.accounts.policy import Perm
-from kado_tenants.orders.lifecycle import OPEN_STATUSES, OrderStatus
+from kado_tenants.orders.lifecycle import INVOICEABLE_STATUSES, OPEN_STATUSES, OrderStatus
 from kado_tenants.orders.selectors import (
     assignments_for,
     order_get,
@@ -75,8 +75,7 @@ class OrderDetailView(PermissionView):
             "transitions": transition_choices(order) if can_write else [],
             # Invoiced and paid have no button: the order's invoice sets them.
             "billed_by_invoicing": can_write
-            and order.status
-            in (OrderStatus.DELIVERED, OrderStatus.INSPECTED, OrderStatus.INVOICED),
+            and order.status in INVOICEABLE_STATUSES | {OrderStatus.INVOICED},
             "transition_form": transition_form,
             "assignment_form": assignment_form
             or (

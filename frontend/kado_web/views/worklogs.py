@@ -66,11 +66,11 @@ class WorkLogApproveView(PermissionView):
         return redirect(back_to(request))
 
 
-def back_to(request):
-    """The list page the form was sent from (its filters kept), or the plain list."""
-    back = request.POST.get("next", "")
+def back_to(request, *, default="worklog_list"):
+    """The list page the form was sent from (its filters kept), or `default`."""
+    back = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "worklog_list"
+        back = default
     return back
 
 
@@ -95,13 +95,10 @@ class WorkLogEditView(PermissionView):
         return self.show(request, form)
 
     def show(self, request, form):
-        back = request.POST.get("next") or request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = ""
         return render(
             request,
             "kado_web/region/worklogs/edit.html",
-            {"form": form, "log": form.work_log, "next": back},
+            {"form": form, "log": form.work_log, "next": back_to(request, default="")},
         )
 
 

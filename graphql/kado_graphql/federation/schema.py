@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from kado_graphql.core.connections import KadoConnectionField
 from kado_graphql.core.errors import BadInputError
-from kado_graphql.core.ids import HUB_CODE, resolve_global_id
+from kado_graphql.core.ids import resolve_global_id
 from kado_graphql.core.viewer import ViewerType, resolve_viewer
 from kado_graphql.federation.enums import OrderOrderBy
 from kado_graphql.federation.filters import OrderFilter, order_filter_arguments
@@ -11,6 +11,7 @@ from kado_graphql.federation.mutations.allocation_create import AllocationCreate
 from kado_graphql.federation.mutations.federated_order_cancel import FederatedOrderCancel
 from kado_graphql.federation.mutations.federated_order_close import FederatedOrderClose
 from kado_graphql.federation.mutations.federated_order_create import FederatedOrderCreate
+from kado_graphql.federation.mutations.lookups import federated_order_for_id
 from kado_graphql.federation.types import (
     FederatedOrderConnection,
     FederatedOrderType,
@@ -93,10 +94,7 @@ class FederationQueries(graphene.ObjectType):
         return selectors.federated_order_list()
 
     def resolve_federated_order(root, info, id):  # noqa: A002
-        global_id = resolve_global_id(info, id, "FederatedOrder", field="id")
-        if global_id.region != HUB_CODE:
-            return None
-        return selectors.federated_order_get(pk=global_id.pk)
+        return federated_order_for_id(info, id, field="id")
 
     def resolve_report(root, info, fiscal_year):
         _check_fiscal_year(fiscal_year, field="fiscalYear")

@@ -16,7 +16,7 @@ from kado_graphql.federation.enums import (
     OrderStatusEnum,
 )
 from kado_platform.accounts.policy import Perm
-from kado_platform.federation.selectors import live_shares
+from kado_platform.federation.selectors import share_figures
 
 
 class RegionType(KadoObjectType):
@@ -184,14 +184,13 @@ class FederatedOrderType(KadoObjectType):
         return order.allocations.all()
 
     def resolve_allocated_minutes(order, info):
-        return sum(a.minutes for a in live_shares(order))
+        return share_figures(order)["allocated_minutes"]
 
     def resolve_allocated_amount(order, info):
-        return sum(a.amount for a in live_shares(order))
+        return share_figures(order)["allocated_amount"]
 
     def resolve_progress(order, info):
-        logged = sum(a.logged_minutes or 0 for a in order.allocations.all())
-        return _progress(logged, order.total_minutes)
+        return _progress(share_figures(order)["logged_minutes"], order.total_minutes)
 
 
 class FederatedOrderConnection(KadoConnection):

@@ -36,6 +36,7 @@ from kado_graphql.payouts.types import (
 )
 from kado_graphql.region.enums import choice
 from kado_graphql.region.lookups import worker_by_id
+from kado_graphql.region.selection import selected
 from kado_tenants.payouts.selectors import (
     accommodation_request_list,
     bank_account_for,
@@ -124,6 +125,8 @@ class PayoutQueries(graphene.ObjectType):
         return accommodation_request_list(
             worker=_worker_filter(info, filter or {}),
             open_only=bool(filter and filter.get("awaiting_response")),
+            # The encrypted texts are read and decrypted only when the query asks for them.
+            with_text=bool({"content", "response"} & selected(info, "edges", "node")),
         )
 
     def resolve_relationship_ends(root, info, filter=None):  # noqa: A002

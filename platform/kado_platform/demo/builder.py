@@ -166,10 +166,7 @@ class DemoBuilder:
             result.federated_orders = write_federated_orders(
                 [by_code[spec.code] for spec in self.regions],
                 coordinator=hub_users[Role.COORDINATOR],
-                admins={
-                    spec.code: user_by_email(demo_email("admin", spec.code))
-                    for spec in self.regions
-                },
+                admin=user_by_email(demo_email("admin", self.regions[0].code)),
             )
             connection.set_schema_to_public()
             self.log(f"✓ 広域案件 {result.federated_orders}件 (wide-area orders)")

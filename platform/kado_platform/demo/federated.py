@@ -26,10 +26,9 @@ WORK_DAYS = [datetime.date(2026, 10, day) for day in (5, 6, 7, 13, 14)]
 MINUTES_A_DAY = 180
 
 
-def write_federated_orders(regions, *, coordinator, admins) -> int:
+def write_federated_orders(regions, *, coordinator, admin) -> int:
     """Two wide-area orders over the first two of `regions` (a demo of one region gets one
-    share); `admins` maps a region's code to its admin, who works the share. Returns how
-    many orders were made."""
+    share); the first region's `admin` works its share. Returns how many orders were made."""
     regions = list(regions)[:2]
     if not regions:
         return 0
@@ -45,11 +44,13 @@ def write_federated_orders(regions, *, coordinator, admins) -> int:
         due_on=DUE,
         acting_user=coordinator,
     )
-    for region, minutes in zip(regions, (4_800, 2_400), strict=False):
+    shares = [
         allocation_create(
             federated_order=working, region=region, minutes=minutes, acting_user=coordinator
         )
-    _work_the_share(regions[0], working, admin=admins[regions[0].code])
+        for region, minutes in zip(regions, (4_800, 2_400), strict=False)
+    ]
+    _work_the_share(regions[0], shares[0].order_id, admin=admin)
     federated_order_create(
         client_name="県市町村振興協会",
         client_kind="municipality",
@@ -65,11 +66,13 @@ def write_federated_orders(regions, *, coordinator, admins) -> int:
     return 2
 
 
-def _work_the_share(region, federated_order, *, admin) -> None:
+def _work_the_share(region, order_id, *, admin) -> None:
     with schema_context(region.schema_name):
-        order = Order.objects.get(federated_order_id=federated_order.pk)
         order = order_transition(
-            order=order, to_status="in_progress", on_date=STARTED, acting_user=admin
+            order=Order.objects.get(pk=order_id),
+            to_status="in_progress",
+            on_date=STARTED,
+            acting_user=admin,
         )
         worker = (
             worker_list(status=WorkerStatus.ACTIVE)

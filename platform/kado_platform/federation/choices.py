@@ -19,3 +19,12 @@ class OutcomeKind(models.TextChoices):
     EMPLOYED = "employed", _("Moved to employment")
     SOCIAL_PARTICIPATION = "social_participation", _("Other social participation")
     RETURNED = "returned", _("Returned to KADO")
+
+
+#: The report's key for each outcome's count of workers.
+OUTCOME_KEYS = {
+    OutcomeKind.STARTED: "started_working",
+    OutcomeKind.EMPLOYED: "moved_to_employment",
+    OutcomeKind.SOCIAL_PARTICIPATION: "moved_to_social_participation",
+    OutcomeKind.RETURNED: "returned",
+}

@@ -21,14 +21,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from kado_platform.core.fiscal import fiscal_year_bounds, fiscal_year_months
+from kado_platform.federation.choices import OUTCOME_KEYS, MoneyKind
 from kado_platform.federation.models import (
     Allocation,
     FederatedOrder,
     MoneyIndexEntry,
-    MoneyKind,
     OrderIndexEntry,
     OutcomeEvent,
-    OutcomeKind,
     WorkerIndexEntry,
     WorkMinutes,
 )
@@ -187,15 +186,6 @@ def report(*, fiscal_year: int) -> dict:
         for row in work.values("month").annotate(minutes=Sum("minutes")).order_by()
     }
     outcomes = _outcomes_by_region(fiscal_year)
-    started, employed, participating, returned = (
-        {region: n for (region, kind), n in outcomes.items() if kind == wanted}
-        for wanted in (
-            OutcomeKind.STARTED,
-            OutcomeKind.EMPLOYED,
-            OutcomeKind.SOCIAL_PARTICIPATION,
-            OutcomeKind.RETURNED,
-        )
-    )
     by_region_orders = _breakdown(orders, "region_id")
     month_orders = {
         row["month"]: row
@@ -218,10 +208,7 @@ def report(*, fiscal_year: int) -> dict:
                 "orders": figures["orders"],
                 "minutes": worked["minutes"],
                 "active_workers": worked["workers"],
-                "started_working": started.get(region.pk, 0),
-                "moved_to_employment": employed.get(region.pk, 0),
-                "moved_to_social_participation": participating.get(region.pk, 0),
-                "returned": returned.get(region.pk, 0),
+                **{key: outcomes.get((region.pk, kind), 0) for kind, key in OUTCOME_KEYS.items()},
                 **{kind: money.get((region.pk, kind), 0) for kind in MoneyKind.values},
             }
         )
@@ -231,10 +218,10 @@ def report(*, fiscal_year: int) -> dict:
         "orders": totals["orders"],
         "minutes": sum(work_by_month.values()),
         "active_workers": sum(row["workers"] for row in work_by_region.values()),
-        "started_working": sum(started.values()),
-        "moved_to_employment": sum(employed.values()),
-        "moved_to_social_participation": sum(participating.values()),
-        "returned": sum(returned.values()),
+        **{
+            key: sum(count for (_, k), count in outcomes.items() if k == kind)
+            for kind, key in OUTCOME_KEYS.items()
+        },
         **{
             kind: sum(amount for (_, k), amount in money.items() if k == kind)
             for kind in MoneyKind.values
@@ -324,6 +311,17 @@ def live_shares(federated_order) -> list[Allocation]:
     """The live shares among an order's allocations as `federated_order_list` prefetches
     them (with their regional status): no further query."""
     return [a for a in federated_order.allocations.all() if a.order_status != "cancelled"]
+
+
+def share_figures(federated_order) -> dict:
+    """From the prefetched allocations, no further query: what the live shares were given
+    (minutes, yen) and what every share has logged (a cancelled share's work stays)."""
+    live = live_shares(federated_order)
+    return {
+        "allocated_minutes": sum(a.minutes for a in live),
+        "allocated_amount": sum(a.amount for a in live),
+        "logged_minutes": sum(a.logged_minutes or 0 for a in federated_order.allocations.all()),
+    }
 
 
 def allocated_totals(federated_order) -> dict:

@@ -16,7 +16,12 @@ from kado_platform.federation.models import Allocation, FederatedOrder, Federate
 from kado_platform.federation.selectors import allocated_totals, live_allocations
 from kado_tenants.clients.models import ClientKind
 from kado_tenants.orders.categories import Category
-from kado_tenants.orders.lifecycle import STATUS_DATE_FIELDS, OrderStatus, can_transition
+from kado_tenants.orders.lifecycle import (
+    DELIVERED_OR_LATER,
+    OrderStatus,
+    can_transition,
+    earliest_next_step,
+)
 from kado_tenants.orders.models import ContractType
 from kado_tenants.orders.services import order_amount
 
@@ -251,11 +256,6 @@ def _regional_order_create(*, order, region, minutes, units, acting_user):
 
 
 # The shares' regional orders, read and locked in their regions.
-DELIVERED_OR_LATER = frozenset(
-    {OrderStatus.DELIVERED, OrderStatus.INSPECTED, OrderStatus.INVOICED, OrderStatus.PAID}
-)
-
-
 def _locked_shares(order: FederatedOrder) -> list[tuple[Allocation, object]]:
     """Each allocation with its regional order, locked: the region cannot move it meanwhile."""
     from kado_tenants.orders.models import Order
@@ -326,8 +326,7 @@ def federated_order_close(*, federated_order: FederatedOrder, acting_user=None) 
 
 def _cancel_date(regional) -> datetime.date:
     """Today, or the regional order's latest date when that is later (received in advance)."""
-    stamped = [getattr(regional, field) for field in STATUS_DATE_FIELDS.values()]
-    return max([timezone.localdate(), regional.received_on, *filter(None, stamped)])
+    return max(timezone.localdate(), earliest_next_step(regional))
 
 
 @transaction.atomic

@@ -365,6 +365,25 @@ END
 $$;
 """
 
+# Every region's outcome rows recomputed from its status changes: the migrations that
+# add an outcome fill in the moves made before them; the triggers keep them from then on.
+OUTCOMES_BACKFILL = r"""
+DO $$
+DECLARE
+    v_schema text;
+    v_workers bigint[];
+BEGIN
+    FOR v_schema IN SELECT schema_name FROM public.regions_region LOOP
+        IF to_regclass(format('%I.workforce_workerstatuschange', v_schema)) IS NOT NULL THEN
+            EXECUTE format('SELECT ARRAY(SELECT id FROM %I.workforce_worker)', v_schema)
+               INTO v_workers;
+            PERFORM public.kado_index_outcomes(v_schema, v_workers);
+        END IF;
+    END LOOP;
+END
+$$;
+"""
+
 DROP_FUNCTIONS = r"""
 DROP FUNCTION IF EXISTS public.kado_trg_money();
 DROP FUNCTION IF EXISTS public.kado_index_money_rebuild(text);

@@ -6,7 +6,7 @@ import csv
 import io
 
 from kado_platform.core.storage import deliverable_store
-from kado_platform.federation.choices import MoneyKind, OutcomeKind
+from kado_platform.federation.choices import OUTCOME_KEYS, MoneyKind
 from kado_platform.federation.selectors import report
 from kado_platform.tasks.base import kado_task
 
@@ -19,12 +19,7 @@ MONEY = tuple(MoneyKind.values)
 #: moved to employment or other social participation (second challenge), returned (safety
 #: net); headed by their OutcomeKind, read from the report's keys. For the year and per
 #: region only, like the money.
-OUTCOMES = {
-    OutcomeKind.STARTED: "started_working",
-    OutcomeKind.EMPLOYED: "moved_to_employment",
-    OutcomeKind.SOCIAL_PARTICIPATION: "moved_to_social_participation",
-    OutcomeKind.RETURNED: "returned",
-}
+OUTCOMES = OUTCOME_KEYS
 OUTCOME_COLUMNS = tuple(kind.value for kind in OUTCOMES)
 #: How many columns only the year and the regions fill.
 PER_REGION = len(MONEY) + len(OUTCOMES)

@@ -13,11 +13,8 @@ from kado_tenants.invoicing.choices import InvoiceStatus
 from kado_tenants.invoicing.choices import TaxRate as TaxRate
 from kado_tenants.invoicing.choices import TaxRounding as TaxRounding
 from kado_tenants.invoicing.models import Invoice, InvoiceIssuer, InvoiceLine
-from kado_tenants.orders.lifecycle import OrderStatus
+from kado_tenants.orders.lifecycle import INVOICEABLE_STATUSES
 from kado_tenants.orders.models import Order
-
-# The order statuses that can go on an invoice (and are moved to `invoiced` by its issue).
-INVOICEABLE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.INSPECTED})
 
 
 def invoice_list(

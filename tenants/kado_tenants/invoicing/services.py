@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +36,9 @@ from kado_tenants.invoicing.models import (
     InvoiceTaxSubtotal,
     StripeInvoice,
 )
-from kado_tenants.invoicing.selectors import INVOICEABLE_STATUSES, invoice_issuer_get
+from kado_tenants.invoicing.selectors import invoice_issuer_get
 from kado_tenants.invoicing.tax import tax_breakdown
-from kado_tenants.orders.lifecycle import OrderStatus
+from kado_tenants.orders.lifecycle import INVOICEABLE_STATUSES, OrderStatus
 from kado_tenants.orders.models import Order
 from kado_tenants.orders.services import order_transition
 from kado_tenants.workforce.services import check_date, lock_row
@@ -476,6 +477,7 @@ def invoice_issue(
     invoice.fiscal_year = fiscal_year_of(issued_on)
     invoice.sequence, invoice.number = _next_number(invoice.fiscal_year)
     invoice.version = 1
+    prefetch_related_objects([invoice], "lines")  # order_transition checks each order on it
     for order in orders:
         if order.status == OrderStatus.DELIVERED:
             order_transition(
@@ -715,6 +717,7 @@ def invoice_mark_paid(
     order_pks = list(
         invoice.lines.exclude(order=None).values_list("order_id", flat=True).order_by("order_id")
     )
+    prefetch_related_objects([invoice], "lines")  # order_transition checks each order on it
     for order in Order.objects.select_for_update().filter(pk__in=order_pks).order_by("pk"):
         if order.status == OrderStatus.INVOICED:
             order_transition(

@@ -5,6 +5,8 @@ two steps are invoicing's: issuing an invoice that holds the order makes it invo
 recording that invoice's payment makes it paid; nobody moves an order there by hand.
 """
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,16 @@ OPEN_STATUSES = frozenset({OrderStatus.RECEIVED, OrderStatus.IN_PROGRESS})
 # Statuses only invoicing sets: otherwise an order could be billed with no invoice, never
 # be invoiced afterwards, and stay out of the billed and collected figures.
 SET_BY_INVOICING = frozenset({OrderStatus.INVOICED, OrderStatus.PAID})
+# The statuses that can go on an invoice (its issue moves them to `invoiced`).
+INVOICEABLE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.INSPECTED})
+DELIVERED_OR_LATER = INVOICEABLE_STATUSES | SET_BY_INVOICING
+
+
+def earliest_next_step(order) -> datetime.date:
+    """The first day an order's next step may be dated: not before it was received, nor
+    before the step it last took."""
+    stamped = [getattr(order, field) for field in STATUS_DATE_FIELDS.values()]
+    return max([order.received_on, *filter(None, stamped)])
 
 
 def allowed_transitions(status: str) -> frozenset[str]:

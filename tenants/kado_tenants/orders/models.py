@@ -121,3 +121,9 @@ class WorkLog(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def is_correctable(self) -> bool:
+        """Not approved yet (then it is the basis of pay), on an order not cancelled: what
+        worklog_update and worklog_withdraw accept, for pages to offer or not."""
+        return not self.is_approved and self.assignment.order.status != OrderStatus.CANCELLED

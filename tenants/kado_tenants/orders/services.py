@@ -25,6 +25,7 @@ from kado_tenants.orders.lifecycle import (
     STATUS_DATE_FIELDS,
     OrderStatus,
     can_transition,
+    earliest_next_step,
 )
 from kado_tenants.orders.models import Assignment, ContractType, Order, WorkLog
 from kado_tenants.payouts.services import (
@@ -318,7 +319,8 @@ def order_transition(
             params={"from": from_status, "to": to_status},
         )
     if to_status in SET_BY_INVOICING and (
-        invoice is None or not invoice.lines.filter(order_id=order.pk).exists()
+        # Read from the lines in memory: invoicing prefetches them once for all its orders.
+        invoice is None or not any(line.order_id == order.pk for line in invoice.lines.all())
     ):
         raise DomainError(
             "status_set_by_invoicing",
@@ -328,10 +330,7 @@ def order_transition(
             ),
             field="status",
         )
-    stamped = [
-        getattr(order, field) for field in STATUS_DATE_FIELDS.values() if getattr(order, field)
-    ]
-    earliest = max([order.received_on, *stamped])
+    earliest = earliest_next_step(order)
     if on_date < earliest:
         raise DomainError(
             "on_date_too_early",

@@ -1,14 +1,13 @@
 import graphene
 
 from kado_graphql.core.mutations import KadoMutation
-from kado_graphql.federation.mutations.lookups import federated_order_by_id
+from kado_graphql.federation.mutations.lookups import FederatedOrderStep
 from kado_graphql.federation.types import FederatedOrderType
 from kado_platform.accounts.policy import Perm
-from kado_platform.federation.selectors import federated_order_get
 from kado_platform.federation.services import federated_order_cancel
 
 
-class FederatedOrderCancel(KadoMutation):
+class FederatedOrderCancel(FederatedOrderStep, KadoMutation):
     class Meta:
         permission = Perm.FEDERATION_ALLOCATE
         description = (
@@ -17,15 +16,5 @@ class FederatedOrderCancel(KadoMutation):
         )
         error_fields = {"federated_order": "id"}
 
-    class Input:
-        id = graphene.ID(required=True, description="The wide-area order's global ID.")
-
+    service = staticmethod(federated_order_cancel)
     federated_order = graphene.Field(FederatedOrderType)
-
-    @classmethod
-    def perform(cls, root, info, *, id):  # noqa: A002
-        order = federated_order_cancel(
-            federated_order=federated_order_by_id(info, id, field="id"),
-            acting_user=info.context.user,
-        )
-        return cls(federated_order=federated_order_get(pk=order.pk))

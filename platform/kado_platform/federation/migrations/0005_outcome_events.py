@@ -1,25 +1,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from kado_platform.federation.sql import FUNCTIONS
-
-# The regions that exist get their past moves now; the triggers keep them from then on.
-BACKFILL = r"""
-DO $$
-DECLARE
-    v_schema text;
-    v_workers bigint[];
-BEGIN
-    FOR v_schema IN SELECT schema_name FROM public.regions_region LOOP
-        IF to_regclass(format('%I.workforce_workerstatuschange', v_schema)) IS NOT NULL THEN
-            EXECUTE format('SELECT ARRAY(SELECT id FROM %I.workforce_worker)', v_schema)
-               INTO v_workers;
-            PERFORM public.kado_index_outcomes(v_schema, v_workers);
-        END IF;
-    END LOOP;
-END
-$$;
-"""
+from kado_platform.federation.sql import FUNCTIONS, OUTCOMES_BACKFILL
 
 
 class Migration(migrations.Migration):
@@ -70,5 +52,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(FUNCTIONS, reverse_sql=migrations.RunSQL.noop),
-        migrations.RunSQL(BACKFILL, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(OUTCOMES_BACKFILL, reverse_sql=migrations.RunSQL.noop),
     ]

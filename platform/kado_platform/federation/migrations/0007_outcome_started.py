@@ -1,25 +1,6 @@
 from django.db import migrations, models
 
-from kado_platform.federation.sql import FUNCTIONS
-
-# The regions that exist get their workers' first starts now; the triggers keep them
-# from then on. The other kinds' rows are recomputed to the same values.
-BACKFILL = r"""
-DO $$
-DECLARE
-    v_schema text;
-    v_workers bigint[];
-BEGIN
-    FOR v_schema IN SELECT schema_name FROM public.regions_region LOOP
-        IF to_regclass(format('%I.workforce_workerstatuschange', v_schema)) IS NOT NULL THEN
-            EXECUTE format('SELECT ARRAY(SELECT id FROM %I.workforce_worker)', v_schema)
-               INTO v_workers;
-            PERFORM public.kado_index_outcomes(v_schema, v_workers);
-        END IF;
-    END LOOP;
-END
-$$;
-"""
+from kado_platform.federation.sql import FUNCTIONS, OUTCOMES_BACKFILL
 
 
 class Migration(migrations.Migration):
@@ -46,5 +27,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunSQL(FUNCTIONS, reverse_sql=migrations.RunSQL.noop),
-        migrations.RunSQL(BACKFILL, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(OUTCOMES_BACKFILL, reverse_sql=migrations.RunSQL.noop),
     ]
